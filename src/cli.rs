@@ -1,0 +1,204 @@
+//! The command line: the only place that knows clap and the environment.
+//!
+//! Parses flags, resolves the [`Job`], calls the library and turns the
+//! result into a printed summary and an exit code (contract section 1).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use pps_monitor::config::{Command, Flags, HoldBeforePublish, Job, PeriodChoice};
+use pps_monitor::error::{Error, exit};
+use pps_monitor::{Outcome, ingest, publish, validate};
+
+/// Monthly monitor of public-private partnerships (PPS) in Dutch vocational
+/// education: reads the partnerships' spreadsheets, validates every row,
+/// computes the indicators per region and publishes the report, the
+/// ministry export, the rejects file and a manifest.
+#[derive(Debug, Parser)]
+#[command(name = "pps-monitor", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Sub,
+}
+
+#[derive(Debug, Subcommand)]
+enum Sub {
+    /// Do the whole job: read, validate, aggregate, publish all outputs.
+    Run(JobArgs),
+    /// Read and validate everything; write only the rejects file and the manifest.
+    Validate(JobArgs),
+    /// Write an empty submission workbook that partnerships can fill in.
+    Template(TemplateArgs),
+}
+
+#[derive(Debug, Args)]
+struct JobArgs {
+    /// Configuration file [default: config/pps-monitor.toml, if present]
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Folder with the submitted spreadsheets [default: input]
+    #[arg(long, value_name = "DIR")]
+    input: Option<PathBuf>,
+    /// Folder for the outputs; they go to DIR/<period>/ [default: output]
+    #[arg(long, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Reporting month: YYYY-MM, `latest` or `previous` [default: latest]
+    #[arg(long, value_name = "P")]
+    period: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct TemplateArgs {
+    /// Where to write the workbook
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "output/aanleveringssjabloon.xlsx"
+    )]
+    output: PathBuf,
+}
+
+/// Environment variable that fixes "today" (YYYY-MM-DD), for tests and
+/// for re-running a missed cron job with `--period previous`.
+const TODAY_VAR: &str = "PPS_MONITOR_TODAY";
+/// Test-only fault hook: pause before publishing, after creating this file.
+const HOLD_VAR: &str = "PPS_MONITOR_HOLD_BEFORE_PUBLISH";
+
+/// Parses the command line and runs; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+        }
+    };
+    let result = match cli.command {
+        Sub::Run(args) => job(Command::Run, args),
+        Sub::Validate(args) => job(Command::Validate, args),
+        Sub::Template(args) => template(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("pps-monitor: error: {e}");
+            if e.exit_code() == exit::FATAL {
+                eprintln!("pps-monitor: nothing was published; earlier outputs are untouched");
+            }
+            e.exit_code()
+        }
+    }
+}
+
+fn today() -> Result<chrono::NaiveDate, Error> {
+    match std::env::var(TODAY_VAR) {
+        Ok(text) => chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map_err(|_| Error::Usage(format!("{TODAY_VAR}=`{text}` is not a date YYYY-MM-DD"))),
+        Err(_) => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+fn cwd() -> Result<PathBuf, Error> {
+    std::env::current_dir().map_err(|source| Error::Io {
+        path: PathBuf::from("."),
+        action: "determine the current folder",
+        source,
+    })
+}
+
+fn job(command: Command, args: JobArgs) -> Result<i32, Error> {
+    let flags = Flags {
+        config: args.config,
+        input: args.input,
+        output: args.output,
+        period: args.period,
+    };
+    let mut job = Job::resolve(command, &flags, &cwd()?, today()?)?;
+    job.hold_before_publish = std::env::var_os(HOLD_VAR).map(|p| HoldBeforePublish(p.into()));
+    let started = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
+    let progress = |line: &str| eprintln!("pps-monitor: {line}");
+    let outcome = pps_monitor::run(&job, &started, &progress)?;
+    print_summary(&outcome);
+    Ok(outcome.exit_code())
+}
+
+fn print_summary(o: &Outcome) {
+    println!("Period {}: published to {}", o.period, o.folder.display());
+    println!(
+        "  files: {} ({} unreadable, {} not read); sheets ignored: {}",
+        o.files, o.files_unreadable, o.files_ignored, o.sheets_ignored
+    );
+    println!(
+        "  rows: {} read, {} accepted, {} rejected, {} duplicate, {} after the period",
+        o.rows_read, o.rows_accepted, o.rows_rejected, o.rows_duplicate, o.rows_later
+    );
+    for (rule, n) in &o.rejects_by_rule {
+        println!("    {n:>6}  {rule}");
+    }
+    println!("  warnings: {} (see manifest.json)", o.warnings);
+    println!("  outputs: {}", o.outputs.join(", "));
+    if o.rows_rejected > 0 {
+        println!(
+            "Some input was rejected: see {}/rejects_{}.csv (exit code 3).",
+            o.folder.display(),
+            o.period
+        );
+    }
+}
+
+/// `template`: the submission workbook, with the register's pps_ids as a
+/// drop-down list when the default configuration finds a register.
+fn template(args: &TemplateArgs) -> Result<i32, Error> {
+    let cwd = cwd()?;
+    let path = if args.output.is_absolute() {
+        args.output.clone()
+    } else {
+        cwd.join(&args.output)
+    };
+    let ids = register_ids(&cwd).unwrap_or_default();
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+            path: parent.to_path_buf(),
+            action: "create the folder",
+            source,
+        })?;
+    }
+    let partial = path.with_extension("xlsx.partial");
+    publish::template::write(&partial, &ids)
+        .and_then(|()| std::fs::rename(&partial, &path).map_err(|e| e.to_string()))
+        .map_err(|message| {
+            let _ = std::fs::remove_file(&partial);
+            Error::Output {
+                path: path.clone(),
+                message,
+            }
+        })?;
+    println!(
+        "Template written to {} ({} partnership id(s) offered in a list).",
+        path.display(),
+        ids.len()
+    );
+    Ok(exit::OK)
+}
+
+/// The valid pps_ids of the register under the default configuration, if
+/// one can be read; the template works without them.
+fn register_ids(cwd: &std::path::Path) -> Option<Vec<String>> {
+    let job = Job::resolve(Command::Validate, &Flags::default(), cwd, today().ok()?).ok()?;
+    let ingested = ingest::read(&job.input, &|_| {}).ok()?;
+    let period = PeriodChoice::Month(pps_monitor::model::Month::new(9999, 12)?);
+    let validated = validate::check(&ingested, &job.regions, period).ok()?;
+    Some(
+        validated
+            .accepted
+            .partnerships
+            .into_iter()
+            .map(|p| p.pps_id)
+            .collect(),
+    )
+}

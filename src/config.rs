@@ -1,0 +1,443 @@
+//! Configuration: the TOML file and the command-line flags, resolved once
+//! into a [`Job`] that the stages use. Stages never see TOML, flags or
+//! environment variables.
+//!
+//! Layering: built-in defaults < configuration file < flags. Paths written
+//! in the configuration file are relative to the file's own folder; paths
+//! given as flags are relative to the current folder. Unknown keys are
+//! refused with their name, so a typo never silently falls back to a
+//! default.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::model::Month;
+use crate::regions::{RegionGroup, Regions, normalise_gemeente_code};
+
+/// Where the configuration is looked for when `--config` is not given.
+pub const DEFAULT_CONFIG: &str = "config/pps-monitor.toml";
+pub const DEFAULT_INPUT: &str = "input";
+pub const DEFAULT_OUTPUT: &str = "output";
+pub const DEFAULT_REGIONS: &str = "config/regions.csv";
+pub const DEFAULT_THRESHOLD: i64 = 5;
+
+/// The configuration file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    input: Option<PathBuf>,
+    output: Option<PathBuf>,
+    period: Option<String>,
+    regions: Option<PathBuf>,
+    suppression_threshold: Option<i64>,
+    #[serde(default)]
+    region_group: Vec<RawGroup>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroup {
+    code: String,
+    naam: String,
+    gemeenten: Vec<CodeValue>,
+}
+
+/// A municipality code written as a string (`"GM0363"`) or a number (`363`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum CodeValue {
+    Text(String),
+    Number(i64),
+}
+
+/// What the command line says; `None` means "not given".
+#[derive(Debug, Default, Clone)]
+pub struct Flags {
+    pub config: Option<PathBuf>,
+    pub input: Option<PathBuf>,
+    pub output: Option<PathBuf>,
+    pub period: Option<String>,
+}
+
+/// Which reporting month to use.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PeriodChoice {
+    Month(Month),
+    /// The latest month with at least one accepted submission row; known
+    /// only after validation.
+    Latest,
+}
+
+/// What `run` and `validate` do.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Command {
+    Run,
+    Validate,
+}
+
+/// Test-only fault hook: pause before publishing until killed, after
+/// creating the marker file (used to test locking and interrupted runs).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct HoldBeforePublish(pub PathBuf);
+
+/// A fully resolved job: every path absolute, the period parsed, the region
+/// reference loaded.
+#[derive(Debug)]
+pub struct Job {
+    pub command: Command,
+    pub config_file: Option<PathBuf>,
+    pub input: PathBuf,
+    pub output: PathBuf,
+    /// As requested (`latest`, `previous`, `2026-10`), for the manifest.
+    pub period_requested: String,
+    pub period: PeriodChoice,
+    pub regions_file: PathBuf,
+    pub regions: Regions,
+    pub groups: Vec<RegionGroup>,
+    pub threshold: i64,
+    pub hold_before_publish: Option<HoldBeforePublish>,
+}
+
+/// The effective configuration as recorded in the manifest.
+#[derive(Debug, Serialize)]
+pub struct Effective<'a> {
+    pub config_file: Option<&'a Path>,
+    pub input: &'a Path,
+    pub output: &'a Path,
+    pub period: &'a str,
+    pub regions: &'a Path,
+    pub suppression_threshold: i64,
+    pub region_groups: &'a [RegionGroup],
+}
+
+impl Job {
+    /// Resolves flags and the configuration file into a job. `today` is the
+    /// one clock of the program (for `--period previous`); `cwd` anchors
+    /// relative flag paths.
+    pub fn resolve(
+        command: Command,
+        flags: &Flags,
+        cwd: &Path,
+        today: NaiveDate,
+    ) -> Result<Job, Error> {
+        let (raw, config_file) = load_raw(flags, cwd)?;
+        let config_dir = config_file
+            .as_deref()
+            .and_then(Path::parent)
+            .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
+        let config_path_for_errors = config_file
+            .clone()
+            .unwrap_or_else(|| cwd.join(DEFAULT_CONFIG));
+        let config_error = |message: String| Error::Config {
+            path: config_path_for_errors.clone(),
+            message,
+        };
+
+        let pick = |flag: &Option<PathBuf>, file: &Option<PathBuf>, default: &str| -> PathBuf {
+            match (flag, file) {
+                (Some(p), _) => absolute(cwd, p),
+                (None, Some(p)) => absolute(&config_dir, p),
+                (None, None) => cwd.join(default),
+            }
+        };
+        let input = pick(&flags.input, &raw.input, DEFAULT_INPUT);
+        let output = pick(&flags.output, &raw.output, DEFAULT_OUTPUT);
+        let regions_file = pick(&None, &raw.regions, DEFAULT_REGIONS);
+
+        let (period_requested, period) = match (&flags.period, &raw.period) {
+            (Some(p), _) => {
+                let choice = parse_period(p, today).ok_or_else(|| {
+                    Error::Usage(format!(
+                        "--period `{p}` is not YYYY-MM, `latest` or `previous`"
+                    ))
+                })?;
+                (p.trim().to_owned(), choice)
+            }
+            (None, Some(p)) => {
+                let choice = parse_period(p, today).ok_or_else(|| {
+                    config_error(format!(
+                        "period = `{p}` is not YYYY-MM, `latest` or `previous`"
+                    ))
+                })?;
+                (p.trim().to_owned(), choice)
+            }
+            (None, None) => ("latest".to_owned(), PeriodChoice::Latest),
+        };
+
+        let threshold = raw.suppression_threshold.unwrap_or(DEFAULT_THRESHOLD);
+        if threshold < 0 {
+            return Err(config_error(format!(
+                "suppression_threshold = {threshold}: use 0 (off) or a positive number"
+            )));
+        }
+
+        let regions = Regions::read(&regions_file)?;
+        let groups = resolve_groups(raw.region_group, &regions).map_err(config_error)?;
+
+        Ok(Job {
+            command,
+            config_file,
+            input,
+            output,
+            period_requested,
+            period,
+            regions_file,
+            regions,
+            groups,
+            threshold,
+            hold_before_publish: None,
+        })
+    }
+
+    pub fn effective(&self) -> Effective<'_> {
+        Effective {
+            config_file: self.config_file.as_deref(),
+            input: &self.input,
+            output: &self.output,
+            period: &self.period_requested,
+            regions: &self.regions_file,
+            suppression_threshold: self.threshold,
+            region_groups: &self.groups,
+        }
+    }
+}
+
+/// Reads the configuration file: the one named by `--config` (must exist),
+/// else the default one if present, else nothing (built-in defaults).
+fn load_raw(flags: &Flags, cwd: &Path) -> Result<(RawConfig, Option<PathBuf>), Error> {
+    let (path, must_exist) = match &flags.config {
+        Some(p) => (absolute(cwd, p), true),
+        None => (cwd.join(DEFAULT_CONFIG), false),
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
+            return Ok((RawConfig::default(), None));
+        }
+        Err(source) => {
+            return Err(Error::Io {
+                path,
+                action: "read the configuration",
+                source,
+            });
+        }
+    };
+    let raw: RawConfig = toml::from_str(&text).map_err(|e| Error::Config {
+        path: path.clone(),
+        message: e.to_string().trim_end().to_owned(),
+    })?;
+    Ok((raw, Some(path)))
+}
+
+fn resolve_groups(raw: Vec<RawGroup>, regions: &Regions) -> Result<Vec<RegionGroup>, String> {
+    let mut groups: Vec<RegionGroup> = Vec::with_capacity(raw.len());
+    for g in raw {
+        let code = g.code.trim().to_owned();
+        let naam = g.naam.trim().to_owned();
+        if code.is_empty() || naam.is_empty() {
+            return Err("a [[region_group]] needs a non-empty `code` and `naam`".to_owned());
+        }
+        if groups.iter().any(|other| other.code == code) {
+            return Err(format!("region group code `{code}` is used twice"));
+        }
+        let mut gemeenten = BTreeSet::new();
+        for value in g.gemeenten {
+            let text = match value {
+                CodeValue::Text(t) => t,
+                CodeValue::Number(n) => n.to_string(),
+            };
+            let gm = normalise_gemeente_code(&text)
+                .filter(|gm| regions.get(gm).is_some())
+                .ok_or_else(|| {
+                    format!("region group `{code}`: `{text}` is not a municipality code in the region reference")
+                })?;
+            gemeenten.insert(gm);
+        }
+        if gemeenten.is_empty() {
+            return Err(format!("region group `{code}` lists no gemeenten"));
+        }
+        groups.push(RegionGroup {
+            code,
+            naam,
+            gemeenten,
+        });
+    }
+    Ok(groups)
+}
+
+/// `YYYY-MM`, `latest`, `previous` (the calendar month before `today`).
+pub fn parse_period(text: &str, today: NaiveDate) -> Option<PeriodChoice> {
+    let t = text.trim();
+    match t.to_ascii_lowercase().as_str() {
+        "latest" => Some(PeriodChoice::Latest),
+        "previous" => {
+            let this = Month::new(today.year(), today.month())?;
+            Some(PeriodChoice::Month(this.offset(-1)))
+        }
+        _ => Month::parse_iso(t).map(PeriodChoice::Month),
+    }
+}
+
+fn absolute(base: &Path, p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        base.join(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    /// A scratch folder with a region reference copied in.
+    fn scratch(config: Option<&str>) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("config")).unwrap();
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("config/regions.csv"),
+            dir.path().join("config/regions.csv"),
+        )
+        .unwrap();
+        if let Some(text) = config {
+            std::fs::write(dir.path().join(DEFAULT_CONFIG), text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn periods() {
+        let today = day(2026, 1, 1);
+        assert_eq!(parse_period("latest", today), Some(PeriodChoice::Latest));
+        assert_eq!(
+            parse_period("previous", today),
+            Some(PeriodChoice::Month(Month::new(2025, 12).unwrap()))
+        );
+        assert_eq!(
+            parse_period(" 2026-10 ", today),
+            Some(PeriodChoice::Month(Month::new(2026, 10).unwrap()))
+        );
+        assert_eq!(parse_period("oktober", today), None);
+        assert_eq!(parse_period("2026-13", today), None);
+    }
+
+    #[test]
+    fn defaults_apply_without_a_config_file() {
+        let dir = scratch(None);
+        let job = Job::resolve(
+            Command::Run,
+            &Flags::default(),
+            dir.path(),
+            day(2026, 11, 27),
+        )
+        .unwrap();
+        assert_eq!(job.config_file, None);
+        assert_eq!(job.input, dir.path().join("input"));
+        assert_eq!(job.output, dir.path().join("output"));
+        assert_eq!(job.period, PeriodChoice::Latest);
+        assert_eq!(job.threshold, 5);
+        assert!(job.groups.is_empty());
+    }
+
+    #[test]
+    fn flags_override_the_file_which_overrides_defaults() {
+        let dir = scratch(Some(
+            "input = \"../data\"\noutput = \"/tmp/out\"\nperiod = \"2025-06\"\nsuppression_threshold = 0\n",
+        ));
+        let today = day(2026, 11, 27);
+        let job = Job::resolve(Command::Run, &Flags::default(), dir.path(), today).unwrap();
+        assert_eq!(job.input, dir.path().join("config").join("../data"));
+        assert_eq!(job.output, PathBuf::from("/tmp/out"));
+        assert_eq!(
+            job.period,
+            PeriodChoice::Month(Month::new(2025, 6).unwrap())
+        );
+        assert_eq!(job.threshold, 0);
+
+        let flags = Flags {
+            input: Some("elsewhere".into()),
+            period: Some("previous".into()),
+            ..Flags::default()
+        };
+        let job = Job::resolve(Command::Run, &flags, dir.path(), today).unwrap();
+        assert_eq!(job.input, dir.path().join("elsewhere"));
+        assert_eq!(job.output, PathBuf::from("/tmp/out"));
+        assert_eq!(
+            job.period,
+            PeriodChoice::Month(Month::new(2026, 10).unwrap())
+        );
+        assert_eq!(job.period_requested, "previous");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_by_name() {
+        let dir = scratch(Some("suppresion_threshold = 3\n"));
+        let err =
+            Job::resolve(Command::Run, &Flags::default(), dir.path(), day(2026, 1, 1)).unwrap_err();
+        assert!(matches!(err, Error::Config { .. }));
+        assert!(err.to_string().contains("suppresion_threshold"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        for text in [
+            "suppression_threshold = -1\n",
+            "period = \"okt 2026\"\n",
+            "[[region_group]]\ncode = \"MRA\"\nnaam = \"MRA\"\ngemeenten = [\"GM9999\"]\n",
+            "[[region_group]]\ncode = \"MRA\"\nnaam = \"MRA\"\ngemeenten = []\n",
+        ] {
+            let dir = scratch(Some(text));
+            let err = Job::resolve(Command::Run, &Flags::default(), dir.path(), day(2026, 1, 1));
+            assert!(matches!(err, Err(Error::Config { .. })), "{text}: {err:?}");
+        }
+        let dir = scratch(None);
+        let flags = Flags {
+            period: Some("2026-13".into()),
+            ..Flags::default()
+        };
+        let err = Job::resolve(Command::Run, &flags, dir.path(), day(2026, 1, 1)).unwrap_err();
+        assert_eq!(err.exit_code(), crate::error::exit::USAGE);
+        let flags = Flags {
+            config: Some("missing.toml".into()),
+            ..Flags::default()
+        };
+        let err = Job::resolve(Command::Run, &flags, dir.path(), day(2026, 1, 1)).unwrap_err();
+        assert_eq!(err.exit_code(), crate::error::exit::FATAL);
+    }
+
+    #[test]
+    fn region_groups_accept_codes_in_any_spelling() {
+        let dir = scratch(Some(
+            "[[region_group]]\ncode = \"MRA\"\nnaam = \"Metropoolregio Amsterdam\"\ngemeenten = [\"GM0363\", 479, \"0394\"]\n",
+        ));
+        let job =
+            Job::resolve(Command::Run, &Flags::default(), dir.path(), day(2026, 1, 1)).unwrap();
+        assert_eq!(job.groups.len(), 1);
+        let codes: Vec<_> = job.groups[0].gemeenten.iter().cloned().collect();
+        assert_eq!(codes, ["GM0363", "GM0394", "GM0479"]);
+    }
+
+    #[test]
+    fn shipped_config_parses() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let job = Job::resolve(Command::Run, &Flags::default(), root, day(2026, 11, 27)).unwrap();
+        assert_eq!(
+            job.config_file.as_deref(),
+            Some(root.join(DEFAULT_CONFIG).as_path())
+        );
+        assert_eq!(job.threshold, 5);
+        assert!(
+            job.groups.is_empty(),
+            "the shipped config defines no region groups"
+        );
+    }
+}

@@ -1,0 +1,425 @@
+//! Ingest: every spreadsheet below the input folder → typed rows with their
+//! provenance (file, sheet, spreadsheet row, column header).
+//!
+//! Reads `.xlsx`, `.xlsm`, `.xls`, `.ods` and `.csv` files, in parallel
+//! across files; other files and Excel lock files (`~$…`, `.…`) are listed
+//! but not read. A file that cannot be opened is not an error here: it is
+//! reported as unreadable and the other files are still read. Cells are
+//! parsed into typed values ([`value::Parsed`]); deciding which rows to
+//! accept is validation's job.
+
+pub mod delimited;
+pub mod header;
+pub mod value;
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Range, Reader, SheetType};
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::error::Error;
+use crate::model::{Indicator, Month, Table};
+use header::Header;
+use value::Parsed;
+
+/// Everything read from the input folder, files in path order.
+#[derive(Debug)]
+pub struct Ingested {
+    pub root: PathBuf,
+    pub files: Vec<InputFile>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileStatus {
+    Read,
+    Unreadable,
+    Ignored,
+}
+
+impl FileStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            FileStatus::Read => "read",
+            FileStatus::Unreadable => "unreadable",
+            FileStatus::Ignored => "ignored",
+        }
+    }
+}
+
+/// One file below the input folder.
+#[derive(Debug)]
+pub struct InputFile {
+    /// Relative to the input folder, `/`-separated.
+    pub path: String,
+    pub sha256: String,
+    pub status: FileStatus,
+    /// Why a file is unreadable or ignored.
+    pub message: Option<String>,
+    pub sheets: Vec<Sheet>,
+}
+
+/// One sheet (a CSV file is one sheet, named "").
+#[derive(Debug)]
+pub struct Sheet {
+    pub name: String,
+    /// `None`: no header row of a known table was found.
+    pub header: Option<Header>,
+    /// Spreadsheet row number (1-based) of the header row.
+    pub header_row: u32,
+    /// The sheet has no non-blank cell at all.
+    pub empty: bool,
+    /// Completely blank rows below the header.
+    pub blank: u32,
+    pub rows: Rows,
+}
+
+impl Sheet {
+    pub fn table(&self) -> Option<Table> {
+        self.header.as_ref().map(|h| h.table)
+    }
+
+    /// The header text as found for column `index` of the table, or the
+    /// column's contract name when the sheet lacks it.
+    pub fn column_label(&self, index: usize) -> String {
+        match &self.header {
+            Some(h) => h.columns[index].as_ref().map_or_else(
+                || h.table.columns()[index].name.to_owned(),
+                |(_, t)| t.clone(),
+            ),
+            None => String::new(),
+        }
+    }
+
+    /// Rows read (non-blank rows below the header).
+    pub fn read(&self) -> usize {
+        match &self.rows {
+            Rows::None => 0,
+            Rows::Register(r) => r.len(),
+            Rows::Targets(r) => r.len(),
+            Rows::Counts(r) => r.len(),
+        }
+    }
+}
+
+/// The typed rows of a sheet, by table.
+#[derive(Debug)]
+pub enum Rows {
+    None,
+    Register(Vec<RegisterRow>),
+    Targets(Vec<TargetRow>),
+    Counts(Vec<CountRow>),
+}
+
+/// Raw cells of a row, one per table column (`Empty` where the sheet lacks
+/// the column), kept for the rejects file.
+pub type RawCells = Box<[Data]>;
+
+#[derive(Debug)]
+pub struct RegisterRow {
+    pub row: u32,
+    pub cells: RawCells,
+    pub pps_id: Parsed<String>,
+    pub naam: Parsed<String>,
+    pub consortium: Parsed<String>,
+    pub gemeente: Parsed<String>,
+    pub start: Parsed<NaiveDate>,
+    pub end: Parsed<NaiveDate>,
+    pub sector: Parsed<String>,
+}
+
+#[derive(Debug)]
+pub struct TargetRow {
+    pub row: u32,
+    pub cells: RawCells,
+    pub pps_id: Parsed<String>,
+    pub year: Parsed<i32>,
+    pub indicator: Parsed<Indicator>,
+    pub value: Parsed<i64>,
+}
+
+#[derive(Debug)]
+pub struct CountRow {
+    pub row: u32,
+    pub cells: RawCells,
+    pub pps_id: Parsed<String>,
+    pub month: Parsed<Month>,
+    /// In the order of `Measure::ALL`.
+    pub values: [Parsed<i64>; 6],
+}
+
+/// The file kinds we read, by extension (case-insensitive).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    Workbook,
+    Csv,
+}
+
+fn kind_of(name: &str) -> Option<Kind> {
+    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+    match ext.as_str() {
+        "xlsx" | "xlsm" | "xls" | "ods" => Some(Kind::Workbook),
+        "csv" => Some(Kind::Csv),
+        _ => None,
+    }
+}
+
+/// Reads every file below `root`. Fails only when the folder itself cannot
+/// be listed.
+pub fn read(root: &Path, progress: &(dyn Fn(&str) + Sync)) -> Result<Ingested, Error> {
+    if !root.is_dir() {
+        return Err(Error::MissingInput {
+            path: root.to_path_buf(),
+        });
+    }
+    let mut paths = Vec::new();
+    for entry in walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(|e| Error::Io {
+            path: e.path().unwrap_or(root).to_path_buf(),
+            action: "list the input folder at",
+            source: e
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("file system loop")),
+        })?;
+        if entry.file_type().is_file() {
+            let relative = entry
+                .path()
+                .strip_prefix(root)
+                .unwrap_or(entry.path())
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            paths.push((relative, entry.into_path()));
+        }
+    }
+    // Byte order of the relative path: the order of files everywhere.
+    paths.sort_by(|a, b| a.0.cmp(&b.0));
+    let readable = paths
+        .iter()
+        .filter(|(rel, _)| skip_reason(rel).is_none())
+        .count();
+    progress(&format!(
+        "reading {readable} spreadsheet file(s) from {}",
+        root.display()
+    ));
+    let files = paths
+        .into_par_iter()
+        .map(|(relative, path)| read_file(relative, &path))
+        .collect();
+    Ok(Ingested {
+        root: root.to_path_buf(),
+        files,
+    })
+}
+
+/// Why a file is not read, if it is not.
+fn skip_reason(relative: &str) -> Option<&'static str> {
+    let name = relative.rsplit('/').next().unwrap_or(relative);
+    if name.starts_with("~$") || name.starts_with('.') {
+        Some("lock or hidden file, skipped")
+    } else if kind_of(name).is_none() {
+        Some("not a spreadsheet (.xlsx, .xlsm, .xls, .ods, .csv), skipped")
+    } else {
+        None
+    }
+}
+
+fn read_file(path: String, full: &Path) -> InputFile {
+    let bytes = match std::fs::read(full) {
+        Ok(b) => b,
+        Err(e) => {
+            return InputFile {
+                path,
+                sha256: String::new(),
+                status: FileStatus::Unreadable,
+                message: Some(format!("the file cannot be opened: {e}")),
+                sheets: Vec::new(),
+            };
+        }
+    };
+    let sha256 = hex(&Sha256::digest(&bytes));
+    if let Some(reason) = skip_reason(&path) {
+        return InputFile {
+            path,
+            sha256,
+            status: FileStatus::Ignored,
+            message: Some(reason.to_owned()),
+            sheets: Vec::new(),
+        };
+    }
+    let sheets = match kind_of(&path) {
+        Some(Kind::Csv) => delimited::read(&bytes).map(|range| vec![sheet(String::new(), range)]),
+        _ => read_workbook(bytes),
+    };
+    match sheets {
+        Ok(sheets) => {
+            let any_table = sheets.iter().any(|s| s.header.is_some());
+            InputFile {
+                path,
+                sha256,
+                status: if any_table {
+                    FileStatus::Read
+                } else {
+                    FileStatus::Ignored
+                },
+                message: (!any_table).then(|| "no sheet with a known header row".to_owned()),
+                sheets,
+            }
+        }
+        Err(message) => InputFile {
+            path,
+            sha256,
+            status: FileStatus::Unreadable,
+            message: Some(message),
+            sheets: Vec::new(),
+        },
+    }
+}
+
+/// Opens a workbook by its content (a `.xls` that is really `.xlsx` is
+/// fine) and reads every worksheet. Any sheet that fails makes the whole
+/// file unreadable: half a file is worse than a clear rejection.
+fn read_workbook(bytes: Vec<u8>) -> Result<Vec<Sheet>, String> {
+    if bytes.starts_with(b"\xD0\xCF\x11\xE0") && is_encrypted_ooxml(&bytes) {
+        return Err("the workbook is password-protected (encrypted)".to_owned());
+    }
+    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|e| format!("not a readable spreadsheet (xlsx, xls or ods): {e}"))?;
+    let names: Vec<String> = workbook
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .collect();
+    let mut sheets = Vec::with_capacity(names.len());
+    for name in names {
+        let range = workbook
+            .worksheet_range(&name)
+            .map_err(|e| format!("sheet '{name}' cannot be read: {e}"))?;
+        sheets.push(sheet(name, range));
+    }
+    Ok(sheets)
+}
+
+/// An encrypted xlsx is an OLE compound file holding an `EncryptedPackage`
+/// stream; calamine would report it as a broken `.xls`.
+fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
+    let needle: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+}
+
+/// Finds the header, then turns every row below it into a typed row.
+fn sheet(name: String, mut range: Range<Data>) -> Sheet {
+    let empty = range.used_cells().all(|(_, _, c)| value::is_blank(c));
+    let first_row = range.start().map_or(0, |(r, _)| r);
+    let first_col = range.start().map_or(0, |(_, c)| c as usize);
+    let Some(found) = (!empty).then(|| header::find(range.rows())).flatten() else {
+        return Sheet {
+            name,
+            header: None,
+            header_row: 0,
+            empty,
+            blank: 0,
+            rows: Rows::None,
+        };
+    };
+    let header_row = first_row + found.row as u32 + 1;
+    let positions: Vec<Option<usize>> = found
+        .columns
+        .iter()
+        .map(|c| c.as_ref().map(|(i, _)| *i))
+        .collect();
+    let mut blank = 0;
+    let mut rows = Vec::new();
+    let height = range.height();
+    for r in found.row + 1..height {
+        let cells = &mut range[r];
+        if cells.iter().all(value::is_blank) {
+            blank += 1;
+            continue;
+        }
+        let taken: RawCells = positions
+            .iter()
+            .map(|p| p.map_or(Data::Empty, |i| std::mem::take(&mut cells[i])))
+            .collect();
+        rows.push((first_row + r as u32 + 1, taken));
+    }
+    let rows = match found.table {
+        Table::Register => Rows::Register(rows.into_iter().map(register_row).collect()),
+        Table::Targets => Rows::Targets(rows.into_iter().map(target_row).collect()),
+        Table::Counts => Rows::Counts(rows.into_iter().map(count_row).collect()),
+    };
+    let mut header = found;
+    // Column positions as the user sees them (the range may not start in A).
+    for (c, _) in header
+        .columns
+        .iter_mut()
+        .flatten()
+        .chain(header.extra.iter_mut())
+    {
+        *c += first_col;
+    }
+    Sheet {
+        name,
+        header: Some(header),
+        header_row,
+        empty: false,
+        blank,
+        rows,
+    }
+}
+
+fn register_row((row, cells): (u32, RawCells)) -> RegisterRow {
+    RegisterRow {
+        row,
+        pps_id: value::text(&cells[0]),
+        naam: value::text(&cells[1]),
+        consortium: value::text(&cells[2]),
+        gemeente: value::gemeente(&cells[3]),
+        start: value::date(&cells[4]),
+        end: value::date(&cells[5]),
+        sector: value::text(&cells[6]),
+        cells,
+    }
+}
+
+fn target_row((row, cells): (u32, RawCells)) -> TargetRow {
+    TargetRow {
+        row,
+        pps_id: value::text(&cells[0]),
+        year: value::year(&cells[1]),
+        indicator: value::indicator(&cells[2]),
+        value: value::count(&cells[3]),
+        cells,
+    }
+}
+
+fn count_row((row, cells): (u32, RawCells)) -> CountRow {
+    CountRow {
+        row,
+        pps_id: value::text(&cells[0]),
+        month: value::month(&cells[1]),
+        values: std::array::from_fn(|i| value::count(&cells[i + 2])),
+        cells,
+    }
+}
+
+/// Lower-case hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}

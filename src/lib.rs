@@ -1,0 +1,180 @@
+//! pps-monitor: the monthly monitor of public-private partnerships (PPS) in
+//! Dutch vocational education.
+//!
+//! ```text
+//!  input/ ──ingest──▶ typed rows ──validate──▶ accepted + rejects ──aggregate──▶ indicators ──publish──▶ output/<P>/
+//!  (xlsx, xls,        with provenance           (findings are data)   (polars lazy plans)          kpi_export, report,
+//!   ods, csv)                                                                                      rejects, manifest
+//! ```
+
+pub mod aggregate;
+pub mod config;
+pub mod error;
+pub mod ingest;
+pub mod model;
+pub mod publish;
+pub mod regions;
+pub mod validate;
+
+pub use error::Error;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use config::{Command, Job};
+use model::Month;
+use validate::rules::Rule;
+
+/// What a completed run tells the operator.
+#[derive(Debug)]
+pub struct Outcome {
+    pub period: Month,
+    /// `<output>/<P>/`, where everything was published.
+    pub folder: PathBuf,
+    pub files: usize,
+    pub files_unreadable: usize,
+    pub files_ignored: usize,
+    pub sheets_ignored: usize,
+    pub rows_read: usize,
+    pub rows_accepted: usize,
+    /// Rows (and unreadable files) with at least one broken rule.
+    pub rows_rejected: usize,
+    pub rows_duplicate: usize,
+    pub rows_later: usize,
+    /// Lines in the rejects file per rule, in rule order.
+    pub rejects_by_rule: Vec<(Rule, usize)>,
+    pub warnings: usize,
+    pub outputs: Vec<String>,
+}
+
+impl Outcome {
+    /// 0 when nothing was rejected, 3 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        if self.rows_rejected == 0 {
+            error::exit::OK
+        } else {
+            error::exit::REJECTS
+        }
+    }
+}
+
+/// Runs `run` or `validate`: ingest → validate → aggregate → publish.
+/// `progress` receives a line per stage; `started` is the run's start
+/// time as text, for the lock file.
+pub fn run(job: &Job, started: &str, progress: &(dyn Fn(&str) + Sync)) -> Result<Outcome, Error> {
+    let _lock = publish::lock(&job.output, started)?;
+
+    let ingested = ingest::read(&job.input, progress)?;
+    let validated = validate::check(&ingested, &job.regions, job.period)?;
+    let period = validated.period;
+    progress(&format!(
+        "validated: {} rows accepted, {} rejected; period {period}",
+        validated.accepted.counts.len(),
+        validated.rejected_rows()
+    ));
+
+    let mut staging = publish::Staging::new(&job.output, period)?;
+    if job.command == Command::Run {
+        let aggregated = aggregate::aggregate(
+            &validated.accepted,
+            &job.regions,
+            &job.groups,
+            period,
+            job.threshold,
+        )?;
+        progress(&format!(
+            "aggregated: {} indicator rows",
+            aggregated.rows.len()
+        ));
+        staging.write(&format!("kpi_export_{period}.csv"), |w| {
+            publish::export::write(&aggregated.rows, period, w)
+        })?;
+        let input = publish::report::ReportInput {
+            job,
+            period,
+            ingested: &ingested,
+            validated: &validated,
+            aggregated: &aggregated,
+        };
+        staging.write_path(&format!("report_{period}.xlsx"), |path| {
+            publish::report::write(&input, path)
+        })?;
+    }
+    staging.write(&format!("rejects_{period}.csv"), |w| {
+        publish::rejects::write(&ingested, &validated.rejects, w)
+    })?;
+    let outputs = staging.outputs().to_vec();
+    let manifest = publish::manifest::build(job, period, &ingested, &validated, outputs);
+    staging.write("manifest.json", |w| {
+        serde_json::to_writer_pretty(&mut *w, &manifest)?;
+        w.write_all(b"\n").map_err(serde_json::Error::io)
+    })?;
+    let mut names: Vec<String> = staging.outputs().iter().map(|o| o.path.clone()).collect();
+    names.sort();
+
+    if let Some(config::HoldBeforePublish(marker)) = &job.hold_before_publish {
+        hold(marker);
+    }
+    let folder = staging.commit()?;
+    Ok(outcome(period, folder, &ingested, &validated, names))
+}
+
+/// Test-only fault hook: announce, then wait to be killed.
+fn hold(marker: &std::path::Path) -> ! {
+    let _ = std::fs::write(marker, std::process::id().to_string());
+    loop {
+        std::thread::park();
+    }
+}
+
+fn outcome(
+    period: Month,
+    folder: PathBuf,
+    ingested: &ingest::Ingested,
+    validated: &validate::Validated,
+    outputs: Vec<String>,
+) -> Outcome {
+    use ingest::FileStatus;
+    let sum = |f: fn(&validate::SheetCount) -> usize| -> usize {
+        validated.accounting.iter().flatten().map(f).sum()
+    };
+    let rejects_by_rule = Rule::ALL
+        .into_iter()
+        .map(|rule| {
+            (
+                rule,
+                validated.rejects.iter().filter(|r| r.rule == rule).count(),
+            )
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    Outcome {
+        period,
+        folder,
+        files: ingested.files.len(),
+        files_unreadable: ingested
+            .files
+            .iter()
+            .filter(|f| f.status == FileStatus::Unreadable)
+            .count(),
+        files_ignored: ingested
+            .files
+            .iter()
+            .filter(|f| f.status == FileStatus::Ignored)
+            .count(),
+        sheets_ignored: ingested
+            .files
+            .iter()
+            .flat_map(|f| &f.sheets)
+            .filter(|s| s.header.is_none() && !s.empty)
+            .count(),
+        rows_read: sum(|c| c.read),
+        rows_accepted: sum(|c| c.accepted),
+        rows_rejected: validated.rejected_rows(),
+        rows_duplicate: sum(|c| c.duplicates),
+        rows_later: sum(|c| c.later),
+        rejects_by_rule,
+        warnings: validated.warnings.len(),
+        outputs,
+    }
+}

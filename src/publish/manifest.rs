@@ -1,0 +1,166 @@
+//! `manifest.json`, for auditors: tool version, period, the effective
+//! configuration, every input file with its SHA-256 and per-sheet row
+//! accounting, warnings, and every output file with its SHA-256.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::config::{Effective, Job};
+use crate::ingest::Ingested;
+use crate::model::Month;
+use crate::validate::{SheetCount, Validated};
+
+#[derive(Serialize, Debug)]
+pub struct Manifest<'a> {
+    tool: Tool,
+    command: crate::config::Command,
+    period: String,
+    config: Effective<'a>,
+    summary: Summary,
+    inputs: Vec<Input<'a>>,
+    warnings: Vec<WarningEntry<'a>>,
+    outputs: Vec<Output>,
+}
+
+#[derive(Serialize, Debug)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize, Debug)]
+struct Summary {
+    files: usize,
+    files_unreadable: usize,
+    files_ignored: usize,
+    rows: SheetCount,
+    rejects_by_rule: BTreeMap<&'static str, usize>,
+    warnings: usize,
+}
+
+#[derive(Serialize, Debug)]
+struct Input<'a> {
+    path: &'a str,
+    sha256: &'a str,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
+    sheets: Vec<SheetEntry<'a>>,
+}
+
+#[derive(Serialize, Debug)]
+struct SheetEntry<'a> {
+    sheet: &'a str,
+    table: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    header_row: Option<u32>,
+    #[serde(flatten)]
+    count: SheetCount,
+}
+
+#[derive(Serialize, Debug)]
+struct WarningEntry<'a> {
+    file: &'a str,
+    sheet: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    row: Option<u32>,
+    column: &'a str,
+    message: &'a str,
+}
+
+/// An output file and its checksum.
+#[derive(Serialize, Clone, Debug)]
+pub struct Output {
+    pub path: String,
+    pub sha256: String,
+}
+
+pub fn build<'a>(
+    job: &'a Job,
+    period: Month,
+    ingested: &'a Ingested,
+    validated: &'a Validated,
+    outputs: Vec<Output>,
+) -> Manifest<'a> {
+    let mut inputs = Vec::with_capacity(ingested.files.len());
+    let mut total = SheetCount::default();
+    for (file, counts) in ingested.files.iter().zip(&validated.accounting) {
+        let sheets = file
+            .sheets
+            .iter()
+            .zip(counts)
+            .map(|(sheet, count)| {
+                total.read += count.read;
+                total.accepted += count.accepted;
+                total.rejected += count.rejected;
+                total.duplicates += count.duplicates;
+                total.later += count.later;
+                total.blank += count.blank;
+                SheetEntry {
+                    sheet: &sheet.name,
+                    table: sheet.table().map_or("ignored", |t| t.name()),
+                    header_row: sheet.header.as_ref().map(|_| sheet.header_row),
+                    count: *count,
+                }
+            })
+            .collect();
+        inputs.push(Input {
+            path: &file.path,
+            sha256: &file.sha256,
+            status: file.status.name(),
+            message: file.message.as_deref(),
+            sheets,
+        });
+    }
+    let mut rejects_by_rule = BTreeMap::new();
+    for r in &validated.rejects {
+        *rejects_by_rule.entry(r.rule.code()).or_default() += 1;
+    }
+    let warnings = validated
+        .warnings
+        .iter()
+        .map(|w| {
+            let file = &ingested.files[w.place.file];
+            WarningEntry {
+                file: &file.path,
+                sheet: w
+                    .place
+                    .sheet
+                    .map(|s| file.sheets[s].name.as_str())
+                    .unwrap_or_default(),
+                row: w.place.row,
+                column: &w.column,
+                message: &w.message,
+            }
+        })
+        .collect();
+    Manifest {
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        command: job.command,
+        period: period.to_string(),
+        config: job.effective(),
+        summary: Summary {
+            files: ingested.files.len(),
+            files_unreadable: ingested
+                .files
+                .iter()
+                .filter(|f| f.status == crate::ingest::FileStatus::Unreadable)
+                .count(),
+            files_ignored: ingested
+                .files
+                .iter()
+                .filter(|f| f.status == crate::ingest::FileStatus::Ignored)
+                .count(),
+            rows: total,
+            rejects_by_rule,
+            warnings: validated.warnings.len(),
+        },
+        inputs,
+        warnings,
+        outputs,
+    }
+}

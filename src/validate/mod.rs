@@ -1,0 +1,820 @@
+//! Validation: typed rows → accepted data + findings.
+//!
+//! Takes what ingest read and the region reference; returns the rows that
+//! break no rule (deduplicated, count rows after the reporting period set
+//! aside as `later`), one [`Reject`] per broken rule, warnings, and the
+//! row accounting of every sheet (read = accepted + rejected + duplicates +
+//! later). A bad row is a finding, never an error; the only errors are a
+//! missing register and a period that cannot be determined.
+
+pub mod rules;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::Datelike;
+
+use crate::config::PeriodChoice;
+use crate::error::Error;
+use crate::ingest::value::{self, Parsed};
+use crate::ingest::{FileStatus, Ingested, Rows, Sheet};
+use crate::model::{Accepted, CountRecord, Indicator, Month, Partnership, Table, TargetRecord};
+use crate::regions::Regions;
+use rules::{Kind, Rule};
+
+/// Where a finding is: file index (in path order), sheet index (in
+/// workbook order), spreadsheet row. Sheet and row are `None` for a whole
+/// file.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct Place {
+    pub file: usize,
+    pub sheet: Option<usize>,
+    pub row: Option<u32>,
+}
+
+/// One line of the rejects file.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Reject {
+    pub place: Place,
+    /// Index of the column in its table (for ordering); 0 for a file.
+    pub column_index: usize,
+    /// The column header as found (or the contract name when missing).
+    pub column: String,
+    /// The raw cell value.
+    pub value: String,
+    pub rule: Rule,
+    pub message: String,
+    /// The row's partnership and month where they could be read (for the
+    /// report's submission status).
+    pub pps_id: Option<String>,
+    pub month: Option<Month>,
+}
+
+/// Something worth knowing that rejects nothing.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Warning {
+    pub place: Place,
+    pub column: String,
+    pub message: String,
+}
+
+/// Row accounting of one sheet.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug, serde::Serialize)]
+pub struct SheetCount {
+    pub read: usize,
+    pub accepted: usize,
+    pub rejected: usize,
+    pub duplicates: usize,
+    pub later: usize,
+    pub blank: usize,
+}
+
+/// The outcome of validation.
+#[derive(Debug)]
+pub struct Validated {
+    pub period: Month,
+    pub accepted: Accepted,
+    /// Sorted by place, column, rule.
+    pub rejects: Vec<Reject>,
+    /// Sorted by place.
+    pub warnings: Vec<Warning>,
+    /// `[file][sheet]`, parallel to `Ingested::files[..].sheets`.
+    pub accounting: Vec<Vec<SheetCount>>,
+}
+
+impl Validated {
+    /// Rejected rows (and unreadable files), the figure behind exit code 3.
+    pub fn rejected_rows(&self) -> usize {
+        let mut places: Vec<Place> = self.rejects.iter().map(|r| r.place).collect();
+        places.dedup();
+        places.len()
+    }
+}
+
+/// A row that broke no rule, waiting for the duplicate check.
+struct Candidate<K, V> {
+    key: K,
+    values: V,
+    place: Place,
+}
+
+struct Checker<'a> {
+    ingested: &'a Ingested,
+    rejects: Vec<Reject>,
+    warnings: Vec<Warning>,
+    rejected: HashSet<Place>,
+    duplicates: HashMap<(usize, usize), usize>,
+    later: HashMap<(usize, usize), usize>,
+}
+
+impl<'a> Checker<'a> {
+    fn sheet(&self, place: Place) -> &'a Sheet {
+        &self.ingested.files[place.file].sheets[place.sheet.unwrap_or(0)]
+    }
+
+    fn location(&self, place: Place) -> String {
+        let file = &self.ingested.files[place.file];
+        let sheet = place
+            .sheet
+            .map(|s| file.sheets[s].name.as_str())
+            .unwrap_or_default();
+        let row = place.row.unwrap_or(0);
+        if sheet.is_empty() {
+            format!("{} rij {row}", file.path)
+        } else {
+            format!("{} blad '{sheet}' rij {row}", file.path)
+        }
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one call site shape per rule; a struct would only rename the arguments"
+    )]
+    fn reject(
+        &mut self,
+        place: Place,
+        column_index: usize,
+        value: String,
+        rule: Rule,
+        message: String,
+        pps_id: Option<&String>,
+        month: Option<Month>,
+    ) {
+        let column = if place.sheet.is_some() {
+            self.sheet(place).column_label(column_index)
+        } else {
+            String::new()
+        };
+        self.rejected.insert(place);
+        self.rejects.push(Reject {
+            place,
+            column_index,
+            column,
+            value,
+            rule,
+            message,
+            pps_id: pps_id.cloned(),
+            month,
+        });
+    }
+
+    fn warn(&mut self, place: Place, column: String, message: String) {
+        self.warnings.push(Warning {
+            place,
+            column,
+            message,
+        });
+    }
+
+    /// `missing_value` / `bad_value` / `negative` for one parsed cell.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the row context travels along for the message"
+    )]
+    fn cell<T>(
+        &mut self,
+        place: Place,
+        column_index: usize,
+        raw: &calamine::Data,
+        parsed: &Parsed<T>,
+        kind: Kind,
+        required: bool,
+        context: (Option<&String>, Option<Month>),
+    ) {
+        let column = self.sheet(place).column_label(column_index);
+        let raw_text = value::raw(raw);
+        let (rule, message) = match parsed {
+            Parsed::Value(_) => return,
+            Parsed::Empty if !required => return,
+            Parsed::Empty => (Rule::MissingValue, rules::missing_value(&column)),
+            Parsed::Bad => (Rule::BadValue, rules::bad_value(kind, &column, &raw_text)),
+            Parsed::Negative => (Rule::Negative, rules::negative(&column, &raw_text)),
+        };
+        self.reject(
+            place,
+            column_index,
+            raw_text,
+            rule,
+            message,
+            context.0,
+            context.1,
+        );
+    }
+
+    /// One `missing_column` line per row and missing column; true when the
+    /// sheet lacks a column (its rows need no further checks).
+    fn missing_columns(&mut self, file: usize, s: usize, rows: impl Iterator<Item = u32>) -> bool {
+        let ingested = self.ingested;
+        let sheet = &ingested.files[file].sheets[s];
+        let Some(header) = &sheet.header else {
+            return false;
+        };
+        let missing = header.missing();
+        if missing.is_empty() {
+            return false;
+        }
+        for row in rows {
+            let place = Place {
+                file,
+                sheet: Some(s),
+                row: Some(row),
+            };
+            for &c in &missing {
+                let name = header.table.columns()[c].name;
+                self.reject(
+                    place,
+                    c,
+                    String::new(),
+                    Rule::MissingColumn,
+                    rules::missing_column(name, sheet.header_row),
+                    None,
+                    None,
+                );
+            }
+        }
+        true
+    }
+
+    /// Keeps one copy of identical keys (the rest are duplicates) and
+    /// rejects every copy of a key whose values differ.
+    fn deduplicate<K: Ord + Clone, V: PartialEq>(
+        &mut self,
+        candidates: Vec<Candidate<K, V>>,
+        describe: impl Fn(&K) -> String,
+        key_context: impl Fn(&K) -> (Option<String>, Option<Month>),
+    ) -> Vec<Candidate<K, V>> {
+        let mut groups: BTreeMap<K, Vec<Candidate<K, V>>> = BTreeMap::new();
+        for c in candidates {
+            groups.entry(c.key.clone()).or_default().push(c);
+        }
+        let mut kept = Vec::with_capacity(groups.len());
+        for (key, mut copies) in groups {
+            if copies.iter().all(|c| c.values == copies[0].values) {
+                for extra in &copies[1..] {
+                    let sheet = extra.place.sheet.unwrap_or(0);
+                    *self
+                        .duplicates
+                        .entry((extra.place.file, sheet))
+                        .or_default() += 1;
+                }
+                copies.truncate(1);
+                kept.extend(copies);
+            } else {
+                let (pps_id, month) = key_context(&key);
+                for c in &copies {
+                    let others: Vec<String> = copies
+                        .iter()
+                        .filter(|o| o.place != c.place)
+                        .take(3)
+                        .map(|o| self.location(o.place))
+                        .collect();
+                    let raw = value::raw(&self.row_cells(c.place)[0]);
+                    self.reject(
+                        c.place,
+                        0,
+                        raw,
+                        Rule::DuplicateConflict,
+                        rules::duplicate_conflict(&describe(&key), &others.join(", ")),
+                        pps_id.as_ref(),
+                        month,
+                    );
+                }
+            }
+        }
+        kept
+    }
+
+    /// The raw cells of the row at `place` (a table row).
+    fn row_cells(&self, place: Place) -> &'a [calamine::Data] {
+        let sheet = self.sheet(place);
+        let row = place.row.unwrap_or(0);
+        let find = |r: u32| r == row;
+        match &sheet.rows {
+            Rows::Register(rows) => rows.iter().find(|r| find(r.row)).map(|r| &*r.cells),
+            Rows::Targets(rows) => rows.iter().find(|r| find(r.row)).map(|r| &*r.cells),
+            Rows::Counts(rows) => rows.iter().find(|r| find(r.row)).map(|r| &*r.cells),
+            Rows::None => None,
+        }
+        .unwrap_or(&[])
+    }
+}
+
+/// Checks everything that was read. `period` decides which count rows are
+/// `later`; `latest` becomes the latest month with an accepted row.
+pub fn check(
+    ingested: &Ingested,
+    regions: &Regions,
+    period: PeriodChoice,
+) -> Result<Validated, Error> {
+    let mut ck = Checker {
+        ingested,
+        rejects: Vec::new(),
+        warnings: Vec::new(),
+        rejected: HashSet::new(),
+        duplicates: HashMap::new(),
+        later: HashMap::new(),
+    };
+
+    files_and_sheets(&mut ck);
+    let (partnerships, register_rejects) = register(&mut ck, regions)?;
+    let targets = targets(&mut ck, &partnerships, &register_rejects);
+    let kept_counts = counts(&mut ck, &partnerships, &register_rejects);
+
+    let period = match period {
+        PeriodChoice::Month(m) => m,
+        PeriodChoice::Latest => {
+            kept_counts
+                .iter()
+                .map(|c| c.key.1)
+                .max()
+                .ok_or_else(|| Error::NoPeriod {
+                    path: ingested.root.clone(),
+                })?
+        }
+    };
+    let mut counts = Vec::with_capacity(kept_counts.len());
+    for c in kept_counts {
+        if c.key.1 > period {
+            *ck.later
+                .entry((c.place.file, c.place.sheet.unwrap_or(0)))
+                .or_default() += 1;
+        } else {
+            counts.push(CountRecord {
+                pps_id: c.key.0,
+                month: c.key.1,
+                values: c.values,
+            });
+        }
+    }
+
+    let accounting = account(&ck);
+    let Checker {
+        mut rejects,
+        mut warnings,
+        ..
+    } = ck;
+    rejects
+        .sort_by(|a, b| (a.place, a.column_index, a.rule).cmp(&(b.place, b.column_index, b.rule)));
+    warnings.sort_by(|a, b| a.place.cmp(&b.place));
+    let mut partnerships: Vec<Partnership> = partnerships.into_values().collect();
+    partnerships.sort_by(|a, b| a.pps_id.cmp(&b.pps_id));
+    Ok(Validated {
+        period,
+        accepted: Accepted {
+            partnerships,
+            counts,
+            targets,
+        },
+        rejects,
+        warnings,
+        accounting,
+    })
+}
+
+/// Unreadable files, ignored sheets, extra columns.
+fn files_and_sheets(ck: &mut Checker<'_>) {
+    let ingested = ck.ingested;
+    for (f, file) in ingested.files.iter().enumerate() {
+        if file.status == FileStatus::Unreadable {
+            let reason = file.message.clone().unwrap_or_default();
+            ck.reject(
+                Place {
+                    file: f,
+                    sheet: None,
+                    row: None,
+                },
+                0,
+                String::new(),
+                Rule::UnreadableFile,
+                rules::unreadable_file(&reason),
+                None,
+                None,
+            );
+        }
+        for (s, sheet) in file.sheets.iter().enumerate() {
+            let place = Place {
+                file: f,
+                sheet: Some(s),
+                row: None,
+            };
+            match &sheet.header {
+                None if !sheet.empty => ck.warn(
+                    place,
+                    String::new(),
+                    "Blad genegeerd: geen kopregel van een register, streefwaarden of maandaantallen gevonden in de eerste 20 rijen.".to_owned(),
+                ),
+                None => {}
+                Some(h) => {
+                    for (_, text) in &h.extra {
+                        ck.warn(
+                            Place {
+                                row: Some(sheet.header_row),
+                                ..place
+                            },
+                            text.clone(),
+                            format!("Kolom '{text}' hoort niet bij een {}-blad (of staat er dubbel in) en wordt genegeerd.", h.table.name()),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Register rows of every register sheet. Returns the valid partnerships
+/// and, for pps_ids whose register row was rejected, where that row is.
+fn register(
+    ck: &mut Checker<'_>,
+    regions: &Regions,
+) -> Result<(HashMap<String, Partnership>, HashMap<String, String>), Error> {
+    let ingested = ck.ingested;
+    let mut seen_register = false;
+    let mut clean = Vec::new();
+    let mut ids: BTreeMap<String, Vec<Place>> = BTreeMap::new();
+    for (f, file) in ingested.files.iter().enumerate() {
+        for (s, sheet) in file.sheets.iter().enumerate() {
+            let Rows::Register(rows) = &sheet.rows else {
+                if sheet.table() == Some(Table::Register) {
+                    seen_register = true;
+                }
+                continue;
+            };
+            seen_register = true;
+            if ck.missing_columns(f, s, rows.iter().map(|r| r.row)) {
+                continue;
+            }
+            for r in rows {
+                let place = Place {
+                    file: f,
+                    sheet: Some(s),
+                    row: Some(r.row),
+                };
+                let before = ck.rejects.len();
+                let id = r.pps_id.value();
+                let ctx = (id, None);
+                ck.cell(place, 0, &r.cells[0], &r.pps_id, Kind::Text, true, ctx);
+                ck.cell(place, 1, &r.cells[1], &r.naam, Kind::Text, true, ctx);
+                ck.cell(place, 2, &r.cells[2], &r.consortium, Kind::Text, false, ctx);
+                ck.cell(
+                    place,
+                    3,
+                    &r.cells[3],
+                    &r.gemeente,
+                    Kind::Gemeente,
+                    true,
+                    ctx,
+                );
+                ck.cell(place, 4, &r.cells[4], &r.start, Kind::Date, true, ctx);
+                ck.cell(place, 5, &r.cells[5], &r.end, Kind::Date, false, ctx);
+                ck.cell(place, 6, &r.cells[6], &r.sector, Kind::Text, false, ctx);
+                if let Parsed::Value(code) = &r.gemeente
+                    && regions.get(code).is_none()
+                {
+                    ck.reject(
+                        place,
+                        3,
+                        value::raw(&r.cells[3]),
+                        Rule::UnknownGemeente,
+                        rules::unknown_gemeente(code),
+                        id,
+                        None,
+                    );
+                }
+                if let Some(id) = id {
+                    ids.entry(id.clone()).or_default().push(place);
+                }
+                if let (Some(start), Some(end)) = (r.start.value(), r.end.value())
+                    && end < start
+                {
+                    ck.warn(
+                        place,
+                        sheet.column_label(5),
+                        format!("De einddatum {end} ligt vóór de startdatum {start}; alle maanden van deze PPS worden afgekeurd."),
+                    );
+                }
+                if ck.rejects.len() == before {
+                    clean.push((place, r));
+                }
+            }
+        }
+    }
+    if !seen_register {
+        return Err(Error::NoRegister {
+            path: ck.ingested.root.clone(),
+        });
+    }
+    for (id, places) in &ids {
+        if places.len() < 2 {
+            continue;
+        }
+        for &place in places {
+            let others: Vec<String> = places
+                .iter()
+                .filter(|p| **p != place)
+                .take(3)
+                .map(|p| ck.location(*p))
+                .collect();
+            ck.reject(
+                place,
+                0,
+                value::raw(&ck.row_cells(place)[0]),
+                Rule::DuplicatePps,
+                rules::duplicate_pps(id, &others.join(", ")),
+                Some(id),
+                None,
+            );
+        }
+    }
+    let mut partnerships = HashMap::new();
+    for (place, r) in clean {
+        if ck.rejected.contains(&place) {
+            continue;
+        }
+        let (Parsed::Value(id), Parsed::Value(naam), Parsed::Value(gemeente), Parsed::Value(start)) =
+            (&r.pps_id, &r.naam, &r.gemeente, &r.start)
+        else {
+            continue;
+        };
+        let month_of = |d: &chrono::NaiveDate| Month::new(d.year(), d.month());
+        let (Some(start), end) = (month_of(start), r.end.value().and_then(month_of)) else {
+            continue;
+        };
+        partnerships.insert(
+            id.clone(),
+            Partnership {
+                pps_id: id.clone(),
+                naam: naam.clone(),
+                consortium: r.consortium.value().cloned(),
+                gemeente: gemeente.clone(),
+                start,
+                end,
+                sector: r.sector.value().cloned(),
+            },
+        );
+    }
+    let mut rejected_ids = HashMap::new();
+    for (id, places) in ids {
+        if !partnerships.contains_key(&id) {
+            rejected_ids.insert(id, ck.location(places[0]));
+        }
+    }
+    Ok((partnerships, rejected_ids))
+}
+
+/// `unknown_pps`, telling apart an id that is nowhere from one whose
+/// register row was rejected.
+fn known_pps<'p>(
+    ck: &mut Checker<'_>,
+    place: Place,
+    raw: &calamine::Data,
+    id: Option<&String>,
+    month: Option<Month>,
+    partnerships: &'p HashMap<String, Partnership>,
+    register_rejects: &HashMap<String, String>,
+) -> Option<&'p Partnership> {
+    let id = id?;
+    if let Some(p) = partnerships.get(id) {
+        return Some(p);
+    }
+    let message = register_rejects
+        .get(id)
+        .map_or_else(|| rules::unknown_pps(id), |at| rules::rejected_pps(id, at));
+    ck.reject(
+        place,
+        0,
+        value::raw(raw),
+        Rule::UnknownPps,
+        message,
+        Some(id),
+        month,
+    );
+    None
+}
+
+fn targets(
+    ck: &mut Checker<'_>,
+    partnerships: &HashMap<String, Partnership>,
+    register_rejects: &HashMap<String, String>,
+) -> Vec<TargetRecord> {
+    let ingested = ck.ingested;
+    let mut candidates = Vec::new();
+    for (f, file) in ingested.files.iter().enumerate() {
+        for (s, sheet) in file.sheets.iter().enumerate() {
+            let Rows::Targets(rows) = &sheet.rows else {
+                continue;
+            };
+            if ck.missing_columns(f, s, rows.iter().map(|r| r.row)) {
+                continue;
+            }
+            for r in rows {
+                let place = Place {
+                    file: f,
+                    sheet: Some(s),
+                    row: Some(r.row),
+                };
+                let before = ck.rejects.len();
+                let id = r.pps_id.value();
+                let ctx = (id, None);
+                ck.cell(place, 0, &r.cells[0], &r.pps_id, Kind::Text, true, ctx);
+                ck.cell(place, 1, &r.cells[1], &r.year, Kind::Year, true, ctx);
+                match &r.indicator {
+                    Parsed::Empty => {
+                        ck.cell(place, 2, &r.cells[2], &r.indicator, Kind::Text, true, ctx)
+                    }
+                    Parsed::Bad | Parsed::Negative => {
+                        let raw = value::raw(&r.cells[2]);
+                        let message = rules::unknown_indicator(&raw);
+                        ck.reject(place, 2, raw, Rule::UnknownIndicator, message, id, None);
+                    }
+                    Parsed::Value(_) => {}
+                }
+                ck.cell(place, 3, &r.cells[3], &r.value, Kind::Count, true, ctx);
+                known_pps(
+                    ck,
+                    place,
+                    &r.cells[0],
+                    id,
+                    None,
+                    partnerships,
+                    register_rejects,
+                );
+                if ck.rejects.len() == before
+                    && let (Some(id), Some(year), Some(indicator), Some(value)) =
+                        (id, r.year.value(), r.indicator.value(), r.value.value())
+                {
+                    candidates.push(Candidate {
+                        key: (id.clone(), *year, *indicator),
+                        values: *value,
+                        place,
+                    });
+                }
+            }
+        }
+    }
+    let describe = |k: &(String, i32, Indicator)| {
+        format!(
+            "De streefwaarde voor '{}', jaar {}, indicator {}",
+            k.0,
+            k.1,
+            k.2.name()
+        )
+    };
+    ck.deduplicate(candidates, describe, |k| (Some(k.0.clone()), None))
+        .into_iter()
+        .map(|c| TargetRecord {
+            pps_id: c.key.0,
+            year: c.key.1,
+            indicator: c.key.2,
+            value: c.values,
+        })
+        .collect()
+}
+
+fn counts(
+    ck: &mut Checker<'_>,
+    partnerships: &HashMap<String, Partnership>,
+    register_rejects: &HashMap<String, String>,
+) -> Vec<Candidate<(String, Month), [i64; 6]>> {
+    let ingested = ck.ingested;
+    let mut candidates = Vec::new();
+    for (f, file) in ingested.files.iter().enumerate() {
+        for (s, sheet) in file.sheets.iter().enumerate() {
+            let Rows::Counts(rows) = &sheet.rows else {
+                continue;
+            };
+            if ck.missing_columns(f, s, rows.iter().map(|r| r.row)) {
+                continue;
+            }
+            for r in rows {
+                let place = Place {
+                    file: f,
+                    sheet: Some(s),
+                    row: Some(r.row),
+                };
+                let before = ck.rejects.len();
+                let id = r.pps_id.value();
+                let month = r.month.value().copied();
+                let ctx = (id, month);
+                ck.cell(place, 0, &r.cells[0], &r.pps_id, Kind::Text, true, ctx);
+                ck.cell(place, 1, &r.cells[1], &r.month, Kind::Period, true, ctx);
+                for (i, v) in r.values.iter().enumerate() {
+                    ck.cell(place, i + 2, &r.cells[i + 2], v, Kind::Count, false, ctx);
+                }
+                let partnership = known_pps(
+                    ck,
+                    place,
+                    &r.cells[0],
+                    id,
+                    month,
+                    partnerships,
+                    register_rejects,
+                );
+                if let (Some(p), Some(m)) = (partnership, month) {
+                    if m < p.start {
+                        let message =
+                            rules::before_start(&p.pps_id, &m.to_string(), &p.start.to_string());
+                        ck.reject(
+                            place,
+                            1,
+                            value::raw(&r.cells[1]),
+                            Rule::BeforeStart,
+                            message,
+                            id,
+                            month,
+                        );
+                    }
+                    if let Some(end) = p.end
+                        && m > end
+                    {
+                        let message = rules::after_end(&p.pps_id, &m.to_string(), &end.to_string());
+                        ck.reject(
+                            place,
+                            1,
+                            value::raw(&r.cells[1]),
+                            Rule::AfterEnd,
+                            message,
+                            id,
+                            month,
+                        );
+                    }
+                }
+                let number = |p: &Parsed<i64>| match p {
+                    Parsed::Value(v) => Some(*v),
+                    Parsed::Empty => Some(0),
+                    _ => None,
+                };
+                if let (Some(total), Some(mkb)) = (number(&r.values[4]), number(&r.values[5]))
+                    && mkb > total
+                {
+                    let message = rules::mkb_exceeds_total(mkb, total);
+                    ck.reject(
+                        place,
+                        7,
+                        value::raw(&r.cells[7]),
+                        Rule::MkbExceedsTotal,
+                        message,
+                        id,
+                        month,
+                    );
+                }
+                if ck.rejects.len() != before {
+                    continue;
+                }
+                for (i, v) in r.values.iter().enumerate() {
+                    if *v == Parsed::Empty {
+                        ck.warn(
+                            place,
+                            sheet.column_label(i + 2),
+                            "Lege cel; geteld als 0. Vul 0 in als er niets te melden is."
+                                .to_owned(),
+                        );
+                    }
+                }
+                if let (Some(id), Some(m)) = (id, month) {
+                    candidates.push(Candidate {
+                        key: (id.clone(), m),
+                        values: std::array::from_fn(|i| number(&r.values[i]).unwrap_or(0)),
+                        place,
+                    });
+                }
+            }
+        }
+    }
+    let describe = |k: &(String, Month)| format!("De maand {} van '{}'", k.1, k.0);
+    ck.deduplicate(candidates, describe, |k| (Some(k.0.clone()), Some(k.1)))
+}
+
+/// Per-sheet accounting from the collected outcomes.
+fn account(ck: &Checker<'_>) -> Vec<Vec<SheetCount>> {
+    let mut rejected: HashMap<(usize, usize), usize> = HashMap::new();
+    for place in &ck.rejected {
+        if let (Some(s), Some(_)) = (place.sheet, place.row) {
+            *rejected.entry((place.file, s)).or_default() += 1;
+        }
+    }
+    ck.ingested
+        .files
+        .iter()
+        .enumerate()
+        .map(|(f, file)| {
+            file.sheets
+                .iter()
+                .enumerate()
+                .map(|(s, sheet)| {
+                    let get =
+                        |m: &HashMap<(usize, usize), usize>| m.get(&(f, s)).copied().unwrap_or(0);
+                    let read = sheet.read();
+                    let (rejected, duplicates, later) =
+                        (get(&rejected), get(&ck.duplicates), get(&ck.later));
+                    SheetCount {
+                        read,
+                        accepted: read - rejected - duplicates - later,
+                        rejected,
+                        duplicates,
+                        later,
+                        blank: sheet.blank as usize,
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}

@@ -1,0 +1,11 @@
+//! The one integration test binary (one binary keeps link time down with
+//! polars). Tests run the real `pps-monitor` binary on scenario folders
+//! built in code, plus a few committed office-suite fixtures.
+
+mod common;
+
+mod cli;
+mod formats;
+mod properties;
+mod publishing;
+mod rules;
