@@ -249,3 +249,77 @@ fn unreadable_files_do_not_stop_the_others() {
     assert!(rejects.iter().all(|r| r["rij"].is_empty()));
     assert_eq!(s.sheet_counts("2026-01", "counts.csv")["accepted"], 1);
 }
+
+/// The committed `.xls` and `.ods` files were made by LibreOffice (see
+/// tests/fixtures/office/README.md for their cells).
+#[test]
+fn office_suite_files_xls_and_ods() {
+    let s = Scenario::new();
+    for name in [
+        "counts_title.xls",
+        "counts.ods",
+        "register.ods",
+        "not_a_spreadsheet.xlsx",
+        "truncated.xlsx",
+    ] {
+        let bytes = std::fs::read(
+            crate::common::repo()
+                .join("tests/fixtures/office")
+                .join(name),
+        )
+        .unwrap();
+        s.file(&format!("input/{name}"), bytes);
+    }
+    let run = s.run(&["run", "--period", "2026-04"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    let xls = s.sheet_counts("2026-04", "counts_title.xls");
+    assert_eq!(xls["sheet"], "Aanlevering");
+    assert_eq!(xls["header_row"], 3);
+    assert_eq!(
+        [
+            &xls["read"],
+            &xls["accepted"],
+            &xls["rejected"],
+            &xls["blank"]
+        ],
+        [4, 4, 0, 1]
+    );
+    let ods = s.sheet_counts("2026-04", "counts.ods");
+    assert_eq!(
+        [&ods["read"], &ods["accepted"], &ods["rejected"]],
+        [3, 3, 0]
+    );
+    let register = s.sheet_counts("2026-04", "register.ods");
+    assert_eq!(register["table"], "register");
+    assert_eq!(register["accepted"], 2);
+    let unreadable: Vec<String> = s
+        .rejects("2026-04")
+        .iter()
+        .map(|r| format!("{} {}", r["bestand"], r["regel"]))
+        .collect();
+    assert_eq!(
+        unreadable,
+        [
+            "not_a_spreadsheet.xlsx unreadable_file",
+            "truncated.xlsx unreadable_file"
+        ]
+    );
+
+    // The figures from the office files reach the export.
+    let export = s.export("2026-04");
+    let value = |venster: &str, code: &str, indicator: &str| {
+        export
+            .iter()
+            .find(|r| {
+                r["venster"] == venster && r["regio_code"] == code && r["indicator"] == indicator
+            })
+            .map(|r| r["waarde"].clone())
+            .unwrap_or_else(|| panic!("{venster} {code} {indicator}"))
+    };
+    assert_eq!(value("jtd", "T-01", "studenten_bol"), "29");
+    assert_eq!(value("jtd", "T-01", "bedrijven"), "15");
+    assert_eq!(value("jtd", "T-02", "studenten_bol"), "41");
+    assert_eq!(value("jtd", "T-02", "werkzoekenden"), "7");
+    assert_eq!(value("jtd", "NL", "studenten_bol"), "70");
+    assert_eq!(value("cumulatief", "T-02", "bedrijven"), "31");
+}
