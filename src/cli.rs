@@ -151,7 +151,7 @@ fn print_summary(o: &Outcome) {
     }
 }
 
-/// `template`: the submission workbook, with the register's pps_ids as a
+/// `template`: the submission workbook, with the register's `pps_id`s as a
 /// drop-down list when the default configuration finds a register.
 fn template(args: &TemplateArgs) -> Result<i32, Error> {
     let cwd = cwd()?;
@@ -186,7 +186,7 @@ fn template(args: &TemplateArgs) -> Result<i32, Error> {
     Ok(exit::OK)
 }
 
-/// The valid pps_ids of the register under the default configuration, if
+/// The valid `pps_id`s of the register under the default configuration, if
 /// one can be read; the template works without them.
 fn register_ids(cwd: &std::path::Path) -> Option<Vec<String>> {
     let job = Job::resolve(Command::Validate, &Flags::default(), cwd, today().ok()?).ok()?;

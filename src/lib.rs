@@ -63,12 +63,16 @@ impl Outcome {
 /// time as text, for the lock file.
 pub fn run(job: &Job, started: &str, progress: &(dyn Fn(&str) + Sync)) -> Result<Outcome, Error> {
     let _lock = publish::lock(&job.output, started)?;
+    let clock = std::time::Instant::now();
+    let lap = |stage: &str| format!("{stage} done at {:.3} s", clock.elapsed().as_secs_f64());
 
     let ingested = ingest::read(&job.input, progress)?;
+    progress(&lap("ingest"));
     let validated = validate::check(&ingested, &job.regions, job.period)?;
     let period = validated.period;
     progress(&format!(
-        "validated: {} rows accepted, {} rejected; period {period}",
+        "{}: period {period}, {} count rows accepted, {} rows or files rejected",
+        lap("validation"),
         validated.accepted.counts.len(),
         validated.rejected_rows()
     ));
@@ -83,7 +87,8 @@ pub fn run(job: &Job, started: &str, progress: &(dyn Fn(&str) + Sync)) -> Result
             job.threshold,
         )?;
         progress(&format!(
-            "aggregated: {} indicator rows",
+            "{}: {} indicator rows",
+            lap("aggregation"),
             aggregated.rows.len()
         ));
         staging.write(&format!("kpi_export_{period}.csv"), |w| {
@@ -116,6 +121,7 @@ pub fn run(job: &Job, started: &str, progress: &(dyn Fn(&str) + Sync)) -> Result
         hold(marker);
     }
     let folder = staging.commit()?;
+    progress(&lap("publishing"));
     Ok(outcome(period, folder, &ingested, &validated, names))
 }
 

@@ -41,11 +41,13 @@ impl Month {
     }
 
     /// January of this month's year.
+    #[must_use]
     pub fn january(self) -> Month {
         Month(self.year() * 12)
     }
 
     /// The month `months` later (negative: earlier).
+    #[must_use]
     pub fn offset(self, months: i32) -> Month {
         Month(self.0 + months)
     }

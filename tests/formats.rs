@@ -313,8 +313,8 @@ fn office_suite_files_xls_and_ods() {
             .find(|r| {
                 r["venster"] == venster && r["regio_code"] == code && r["indicator"] == indicator
             })
-            .map(|r| r["waarde"].clone())
-            .unwrap_or_else(|| panic!("{venster} {code} {indicator}"))
+            .unwrap_or_else(|| panic!("{venster} {code} {indicator}"))["waarde"]
+            .clone()
     };
     assert_eq!(value("jtd", "T-01", "studenten_bol"), "29");
     assert_eq!(value("jtd", "T-01", "bedrijven"), "15");

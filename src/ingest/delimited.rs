@@ -53,7 +53,17 @@ fn parse(
     let mut expected_line = 1u64;
     let mut record = csv::StringRecord::new();
     while reader.read_record(&mut record)? {
-        let line = record.position().map_or(expected_line, csv::Position::line);
+        // The reader skips blank lines but reports the position where it
+        // started looking, i.e. at the first skipped blank line.
+        let line = record.position().map_or(expected_line, |p| {
+            let rest = text.as_bytes().get(p.byte() as usize..).unwrap_or_default();
+            let skipped = rest
+                .iter()
+                .take_while(|b| matches!(b, b'\n' | b'\r'))
+                .filter(|b| **b == b'\n')
+                .count();
+            p.line() + skipped as u64
+        });
         for _ in expected_line..line {
             rows.push(Vec::new());
         }

@@ -157,9 +157,8 @@ fn dutch_integer(t: &str) -> Option<i64> {
 pub fn year(cell: &Data) -> Parsed<i32> {
     match count(cell) {
         Parsed::Value(y) if (1000..=9999).contains(&y) => Parsed::Value(y as i32),
-        Parsed::Value(_) => Parsed::Bad,
+        Parsed::Value(_) | Parsed::Bad => Parsed::Bad,
         Parsed::Empty => Parsed::Empty,
-        Parsed::Bad => Parsed::Bad,
         Parsed::Negative => Parsed::Negative,
     }
 }

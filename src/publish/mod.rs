@@ -130,8 +130,7 @@ impl Staging {
         fill: impl FnOnce(&mut BufWriter<File>) -> Result<(), E>,
     ) -> Result<(), Error> {
         self.write_path(name, |path| {
-            let file = File::create(path).map_err(|e| e.to_string())?;
-            let mut w = BufWriter::new(file);
+            let mut w = BufWriter::new(File::create(path).map_err(|e| e.to_string())?);
             fill(&mut w).map_err(|e| e.to_string())?;
             w.flush().map_err(|e| e.to_string())
         })

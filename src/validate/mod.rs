@@ -90,6 +90,11 @@ impl Validated {
     }
 }
 
+/// Valid partnerships by `pps_id`.
+type Partnerships = HashMap<String, Partnership>;
+/// For `pps_id`s whose register row was rejected: where that row is.
+type RejectedIds = HashMap<String, String>;
+
 /// A row that broke no rule, waiting for the duplicate check.
 struct Candidate<K, V> {
     key: K,
@@ -352,9 +357,8 @@ pub fn check(
         mut warnings,
         ..
     } = ck;
-    rejects
-        .sort_by(|a, b| (a.place, a.column_index, a.rule).cmp(&(b.place, b.column_index, b.rule)));
-    warnings.sort_by(|a, b| a.place.cmp(&b.place));
+    rejects.sort_by_key(|r| (r.place, r.column_index, r.rule));
+    warnings.sort_by_key(|w| w.place);
     let mut partnerships: Vec<Partnership> = partnerships.into_values().collect();
     partnerships.sort_by(|a, b| a.pps_id.cmp(&b.pps_id));
     Ok(Validated {
@@ -421,11 +425,8 @@ fn files_and_sheets(ck: &mut Checker<'_>) {
 }
 
 /// Register rows of every register sheet. Returns the valid partnerships
-/// and, for pps_ids whose register row was rejected, where that row is.
-fn register(
-    ck: &mut Checker<'_>,
-    regions: &Regions,
-) -> Result<(HashMap<String, Partnership>, HashMap<String, String>), Error> {
+/// and, for `pps_id`s whose register row was rejected, where that row is.
+fn register(ck: &mut Checker<'_>, regions: &Regions) -> Result<(Partnerships, RejectedIds), Error> {
     let ingested = ck.ingested;
     let mut seen_register = false;
     let mut clean = Vec::new();
@@ -618,7 +619,7 @@ fn targets(
                 ck.cell(place, 1, &r.cells[1], &r.year, Kind::Year, true, ctx);
                 match &r.indicator {
                     Parsed::Empty => {
-                        ck.cell(place, 2, &r.cells[2], &r.indicator, Kind::Text, true, ctx)
+                        ck.cell(place, 2, &r.cells[2], &r.indicator, Kind::Text, true, ctx);
                     }
                     Parsed::Bad | Parsed::Negative => {
                         let raw = value::raw(&r.cells[2]);
