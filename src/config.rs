@@ -96,7 +96,8 @@ pub struct Job {
     /// As requested (`latest`, `previous`, `2026-10`), for the manifest.
     pub period_requested: String,
     pub period: PeriodChoice,
-    pub regions_file: PathBuf,
+    /// `None`: the built-in copy of the CBS 2025 reference.
+    pub regions_file: Option<PathBuf>,
     pub regions: Regions,
     pub groups: Vec<RegionGroup>,
     pub threshold: i64,
@@ -110,7 +111,8 @@ pub struct Effective<'a> {
     pub input: &'a Path,
     pub output: &'a Path,
     pub period: &'a str,
-    pub regions: &'a Path,
+    /// The reference file, or `built-in` for the compiled-in copy.
+    pub regions: String,
     pub suppression_threshold: i64,
     pub region_groups: &'a [RegionGroup],
 }
@@ -147,7 +149,13 @@ impl Job {
         };
         let input = pick(&flags.input, &raw.input, DEFAULT_INPUT);
         let output = pick(&flags.output, &raw.output, DEFAULT_OUTPUT);
-        let regions_file = pick(&None, &raw.regions, DEFAULT_REGIONS);
+        // Unset: `config/regions.csv` in the current folder if there is one,
+        // else the copy compiled into the binary (the same CBS 2025 file),
+        // so the tool also works when started from another folder.
+        let regions_file = match &raw.regions {
+            Some(p) => Some(absolute(&config_dir, p)),
+            None => Some(cwd.join(DEFAULT_REGIONS)).filter(|p| p.is_file()),
+        };
 
         let (period_requested, period) = match (&flags.period, &raw.period) {
             (Some(p), _) => {
@@ -176,7 +184,10 @@ impl Job {
             )));
         }
 
-        let regions = Regions::read(&regions_file)?;
+        let regions = match &regions_file {
+            Some(path) => Regions::read(path)?,
+            None => Regions::built_in(),
+        };
         let groups = resolve_groups(raw.region_group, &regions).map_err(config_error)?;
 
         Ok(Job {
@@ -200,7 +211,10 @@ impl Job {
             input: &self.input,
             output: &self.output,
             period: &self.period_requested,
-            regions: &self.regions_file,
+            regions: self
+                .regions_file
+                .as_ref()
+                .map_or_else(|| "built-in".to_owned(), |p| p.display().to_string()),
             suppression_threshold: self.threshold,
             region_groups: &self.groups,
         }
@@ -346,6 +360,32 @@ mod tests {
         assert_eq!(job.period, PeriodChoice::Latest);
         assert_eq!(job.threshold, 5);
         assert!(job.groups.is_empty());
+        assert_eq!(
+            job.regions_file,
+            Some(dir.path().join("config/regions.csv"))
+        );
+    }
+
+    #[test]
+    fn the_built_in_reference_serves_when_no_file_is_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let job = Job::resolve(
+            Command::Run,
+            &Flags::default(),
+            dir.path(),
+            day(2026, 11, 27),
+        )
+        .unwrap();
+        assert_eq!(job.regions_file, None);
+        assert_eq!(job.regions.municipalities.len(), 342);
+        assert_eq!(job.effective().regions, "built-in");
+        std::fs::write(dir.path().join("my.toml"), "regions = \"nope.csv\"\n").unwrap();
+        let flags = Flags {
+            config: Some("my.toml".into()),
+            ..Flags::default()
+        };
+        let err = Job::resolve(Command::Run, &flags, dir.path(), day(2026, 11, 27)).unwrap_err();
+        assert!(err.to_string().contains("nope.csv"), "{err}");
     }
 
     #[test]

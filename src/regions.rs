@@ -39,6 +39,8 @@ pub struct Regions {
     pub municipalities: BTreeMap<String, Municipality>,
 }
 
+const BUILT_IN: &str = include_str!("../config/regions.csv");
+
 const COLUMNS: [&str; 10] = [
     "gemeente_code",
     "gemeente_naam",
@@ -113,6 +115,12 @@ impl Regions {
         Ok(Regions { municipalities })
     }
 
+    /// The CBS 2025 reference compiled into the binary (the file shipped
+    /// as `config/regions.csv`).
+    pub fn built_in() -> Regions {
+        Regions::parse(BUILT_IN).expect("the built-in region reference is valid (tested)")
+    }
+
     pub fn get(&self, code: &str) -> Option<&Municipality> {
         self.municipalities.get(code)
     }
@@ -166,6 +174,15 @@ mod tests {
         assert_eq!(amsterdam.provincie.0, "PV27");
         assert!(amsterdam.landsdeel.0.starts_with("LD"));
         assert!(amsterdam.arbeidsmarktregio.0.starts_with("AM"));
+    }
+
+    #[test]
+    fn built_in_reference_equals_the_shipped_file() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/regions.csv");
+        assert_eq!(
+            Regions::built_in().municipalities,
+            Regions::read(&path).unwrap().municipalities
+        );
     }
 
     #[test]
