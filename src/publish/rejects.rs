@@ -2,7 +2,7 @@
 //! in plain Dutch, for the partnerships.
 //!
 //! Columns `bestand,blad,rij,kolom,waarde,regel,melding`; UTF-8, comma,
-//! RFC 4180 quoting, `\n` line ends. Lines are in file, sheet, row, column
+//! RFC 4180 quoting and `\r\n` line ends (like the export). Lines are in file, sheet, row, column
 //! order, so the same inputs give the same bytes.
 
 use std::io::Write;
@@ -16,7 +16,7 @@ pub const HEADER: [&str; 7] = [
 
 pub fn write(ingested: &Ingested, rejects: &[Reject], out: impl Write) -> csv::Result<()> {
     let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
+        .terminator(csv::Terminator::CRLF)
         .from_writer(out);
     w.write_record(HEADER)?;
     for r in rejects {
