@@ -8,4 +8,5 @@ mod cli;
 mod formats;
 mod properties;
 mod publishing;
+mod report;
 mod rules;

@@ -1,22 +1,270 @@
-//! The submission template (`pps-monitor template`).
+//! The submission template (`pps-monitor template`, contract section 3).
 //!
-//! Placeholder: the header row only; the full template is being written.
+//! Takes the register's valid pps_ids (may be empty); writes an `.xlsx`
+//! with two sheets:
+//!
+//! - `counts`: the header row of the counts table (the contract's Dutch
+//!   column names, in contract order) in row 1, frozen; data validation
+//!   on the count columns (whole numbers ≥ 0), a drop-down of the known
+//!   pps_ids, an input message on every column saying what goes in it
+//!   (the period's accepted spellings among them); text format on the
+//!   key columns so that `2026-10` stays as typed.
+//! - `Toelichting`: instructions in Dutch and the list of known pps_ids.
+//!   It is written so that ingest never takes it for a table: no row holds
+//!   more than one column name (a filled-in template gives one "Blad
+//!   genegeerd" warning for it, nothing more).
+//!
+//! A filled-in template is the same workbook with rows added; [`workbook`]
+//! hands out the unsaved workbook so tests can do exactly that.
 
 use std::path::Path;
 
-use rust_xlsxwriter::Workbook;
+use rust_xlsxwriter::{
+    Color, DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties,
+    ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
+    utility::row_col_to_cell_absolute,
+};
 
 use crate::model::COUNT_COLUMNS;
 
+/// The sheet partnerships fill in.
+pub const COUNTS_SHEET: &str = "counts";
+/// The instruction sheet.
+pub const INSTRUCTIONS_SHEET: &str = "Toelichting";
+
+/// Validation covers this many data rows below the header: far more than
+/// a partnership sends in a lifetime, small enough to keep the file light.
+const ROWS: u32 = 5000;
+
+/// Row (0-based) of the instruction sheet where the list of known
+/// pps_ids starts, below everything else.
+const ID_LIST_ROW: u32 = 30;
+
+/// Width of the instruction column, in characters.
+const INSTRUCTION_WIDTH: usize = 110;
+
+/// What each column means, for the input message (at most 255 characters)
+/// and the instruction sheet.
+const MEANING: [(&str, &str); 8] = [
+    (
+        "Uw PPS",
+        "De code van uw PPS zoals in het register (kies uit de lijst).",
+    ),
+    (
+        "Periode",
+        "De maand waarover u rapporteert, bij voorkeur als JJJJ-MM (bijv. 2026-10). Ook goed: okt 2026, oktober 2026, 10-2026, 10/2026, 2026M10 of een datum in die maand.",
+    ),
+    (
+        "Studenten bol",
+        "Aantal mbo-studenten (bol) dat deze maand in uw programma is gestart. Geheel getal, 0 of meer.",
+    ),
+    (
+        "Studenten bbl",
+        "Aantal mbo-studenten (bbl) dat deze maand is gestart. Geheel getal, 0 of meer.",
+    ),
+    (
+        "Werkenden",
+        "Aantal werkenden dat deze maand met bij- of omscholing is gestart. Geheel getal, 0 of meer.",
+    ),
+    (
+        "Werkzoekenden",
+        "Aantal werkzoekenden dat deze maand is gestart. Geheel getal, 0 of meer.",
+    ),
+    (
+        "Bedrijven",
+        "Aantal bedrijven dat aan het eind van de maand meedoet (de stand, niet de nieuwe). Geheel getal, 0 of meer.",
+    ),
+    (
+        "Bedrijven mkb",
+        "Daarvan mkb-bedrijven: niet meer dan het aantal bedrijven. Geheel getal, 0 of meer.",
+    ),
+];
+
+/// Writes the template to `path`.
 pub fn write(path: &Path, pps_ids: &[String]) -> Result<(), String> {
-    let _ = pps_ids;
+    workbook(pps_ids)
+        .and_then(|mut w| w.save(path))
+        .map_err(|e| format!("cannot write the template: {e}"))
+}
+
+/// The template as an unsaved workbook: `counts` first (and active), then
+/// `Toelichting`.
+pub fn workbook(pps_ids: &[String]) -> Result<Workbook, XlsxError> {
     let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name("counts").map_err(|e| e.to_string())?;
+    // A fixed creation time: the template only changes when the tool or
+    // the register does.
+    workbook.set_properties(
+        &DocProperties::new()
+            .set_title("Aanleveringssjabloon PPS-monitor")
+            .set_author("pps-monitor")
+            .set_creation_datetime(&ExcelDateTime::from_ymd(2026, 1, 1)?),
+    );
+    workbook.push_worksheet(counts(pps_ids)?);
+    workbook.push_worksheet(instructions(pps_ids)?);
+    Ok(workbook)
+}
+
+fn counts(pps_ids: &[String]) -> Result<Worksheet, XlsxError> {
+    let mut ws = Worksheet::new();
+    ws.set_name(COUNTS_SHEET)?;
+    let header = Format::new()
+        .set_bold()
+        .set_font_color(Color::White)
+        .set_background_color(0x1F_4E_79)
+        .set_border(FormatBorder::Thin)
+        .set_border_color(Color::White)
+        .set_align(FormatAlign::Center);
+    let text = Format::new().set_num_format("@");
+    let whole = Format::new().set_num_format("0");
     for (c, column) in COUNT_COLUMNS.iter().enumerate() {
-        sheet
-            .write_string(0, c as u16, column.name)
-            .map_err(|e| e.to_string())?;
+        let c = c as u16;
+        ws.write_string_with_format(0, c, column.name, &header)?;
+        let (width, format) = if c < 2 { (16, &text) } else { (15, &whole) };
+        ws.set_column_width(c, width)?;
+        ws.set_column_format(c, format)?;
     }
-    workbook.save(path).map_err(|e| e.to_string())
+    ws.set_freeze_panes(1, 2)?;
+    ws.set_repeat_rows(0, 0)?;
+    ws.set_landscape()
+        .set_paper_size(9)
+        .set_print_fit_to_pages(1, 0);
+    ws.set_tab_color(0x1F_4E_79);
+    ws.set_active(true);
+
+    // pps_id: the register's ids as a drop-down when known. The list lives
+    // on the instruction sheet (a list typed into the rule is limited to
+    // 255 characters). Only a warning on other values: a partnership
+    // added to the register after this template was made must still be
+    // able to type its id.
+    let (title, meaning) = MEANING[0];
+    let pps = if pps_ids.is_empty() {
+        DataValidation::new().allow_any_value()
+    } else {
+        let first = row_col_to_cell_absolute(ID_LIST_ROW + 1, 0);
+        let last = row_col_to_cell_absolute(ID_LIST_ROW + pps_ids.len() as u32, 0);
+        DataValidation::new()
+            .allow_list_formula(Formula::new(format!(
+                "={INSTRUCTIONS_SHEET}!{first}:{last}"
+            )))
+            .set_error_style(DataValidationErrorStyle::Warning)
+            .set_error_title("Onbekende pps_id")?
+            .set_error_message(
+                "Deze pps_id staat niet in het register waarmee dit sjabloon is gemaakt. \
+                 Controleer de schrijfwijze; een nieuwe PPS meldt u bij het programmabureau.",
+            )?
+    };
+    ws.add_data_validation(
+        1,
+        0,
+        ROWS,
+        0,
+        &pps.set_input_title(title)?.set_input_message(meaning)?,
+    )?;
+
+    let (title, meaning) = MEANING[1];
+    let period = DataValidation::new()
+        .allow_any_value()
+        .set_input_title(title)?
+        .set_input_message(meaning)?;
+    ws.add_data_validation(1, 1, ROWS, 1, &period)?;
+
+    for (c, (title, meaning)) in MEANING.iter().enumerate().skip(2) {
+        let count = DataValidation::new()
+            .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))
+            .set_input_title(*title)?
+            .set_input_message(*meaning)?
+            .set_error_title("Geen geldig aantal")?
+            .set_error_message("Vul een geheel getal in van 0 of meer, zonder decimalen.")?;
+        ws.add_data_validation(1, c as u16, ROWS, c as u16, &count)?;
+    }
+    Ok(ws)
+}
+
+fn instructions(pps_ids: &[String]) -> Result<Worksheet, XlsxError> {
+    let mut ws = Worksheet::new();
+    ws.set_name(INSTRUCTIONS_SHEET)?;
+    ws.set_column_width(0, 18)?;
+    ws.set_column_width(1, INSTRUCTION_WIDTH as f64)?;
+    ws.set_landscape()
+        .set_paper_size(9)
+        .set_print_fit_to_pages(1, 0);
+    let title = Format::new()
+        .set_bold()
+        .set_font_size(15)
+        .set_font_color(0x1F_4E_79);
+    let section = Format::new().set_bold().set_font_color(0x1F_4E_79);
+    let name = Format::new().set_bold().set_align(FormatAlign::Top);
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    let top = Format::new().set_align(FormatAlign::Top);
+
+    ws.write_string_with_format(0, 0, "Aanleveringssjabloon PPS-monitor", &title)?;
+    ws.write_string(
+        1,
+        0,
+        "Maandcijfers van uw publiek-private samenwerking (PPS) voor de monitor Opschaling PPS.",
+    )?;
+
+    ws.write_string_with_format(3, 0, "Zo vult u het in", &section)?;
+    let steps = [
+        "Vul op het blad 'counts' één regel per maand in, vanaf rij 2. Laat de kopregel (rij 1) staan zoals hij is.",
+        "Meerdere maanden (of meerdere PPS'en) mogen onder elkaar in hetzelfde bestand.",
+        "Aantallen zijn hele getallen van 0 of meer. Vul 0 in als er niets te melden is: een lege cel telt als 0, maar geeft een waarschuwing.",
+        "Een maand opnieuw aanleveren? Zet de juiste waarden in de regel en lever het bestand opnieuw aan. Twee verschillende regels voor dezelfde PPS en maand worden allebei afgekeurd.",
+        "Sla op als .xlsx (of .ods of .csv) en lever het bestand aan bij het programmabureau.",
+    ];
+    for (i, step) in steps.iter().enumerate() {
+        let row = 4 + i as u32;
+        ws.write_string_with_format(row, 0, format!("{}.", i + 1), &top)?;
+        wrapped(&mut ws, row, step, &wrap)?;
+    }
+
+    // One column name per row, never two in a row: a row with both pps_id
+    // and periode would make ingest read this sheet as a counts table.
+    ws.write_string_with_format(10, 0, "Kolommen", &section)?;
+    for (i, (column, (_, meaning))) in COUNT_COLUMNS.iter().zip(MEANING).enumerate() {
+        let row = 11 + i as u32;
+        ws.write_string_with_format(row, 0, column.name, &name)?;
+        wrapped(&mut ws, row, meaning, &wrap)?;
+    }
+    ws.write_string_with_format(20, 0, "Voorbeeldregel", &section)?;
+    ws.write_string(
+        21,
+        0,
+        "PPS-001  |  2026-10  |  12  |  3  |  5  |  0  |  8  |  6   (pps_id, periode, dan de zes aantallen in de volgorde van de kopregel)",
+    )?;
+    ws.write_string(
+        23,
+        0,
+        "Engelse kolomnamen (partnership_id, period, students_bol, …) worden ook herkend; extra kolommen worden genegeerd.",
+    )?;
+
+    ws.write_string_with_format(ID_LIST_ROW, 0, "Bekende pps_id's", &section)?;
+    if pps_ids.is_empty() {
+        ws.write_string(
+            ID_LIST_ROW + 1,
+            0,
+            "Geen register gevonden bij het maken van dit sjabloon: vul uw pps_id in zoals het programmabureau die heeft opgegeven.",
+        )?;
+    } else {
+        ws.write_string(
+            ID_LIST_ROW,
+            1,
+            "(uit het register bij het maken van dit sjabloon; het blad 'counts' biedt ze als keuzelijst)",
+        )?;
+        for (i, id) in pps_ids.iter().enumerate() {
+            ws.write_string(ID_LIST_ROW + 1 + i as u32, 0, id)?;
+        }
+    }
+    Ok(ws)
+}
+
+/// Writes wrapped text in column B and makes the row tall enough: office
+/// suites do not all grow rows for wrapped text by themselves.
+fn wrapped(ws: &mut Worksheet, row: u32, text: &str, format: &Format) -> Result<(), XlsxError> {
+    ws.write_string_with_format(row, 1, text, format)?;
+    let lines = text.chars().count().div_ceil(INSTRUCTION_WIDTH);
+    if lines > 1 {
+        ws.set_row_height(row, 15.0 * lines as f64 + 1.0)?;
+    }
+    Ok(())
 }

@@ -1,0 +1,561 @@
+//! The xlsx report for people (`report_<P>.xlsx`): the face of the product
+//! for the ministry and the programme office, labelled in Dutch.
+//!
+//! Takes the job, the ingested files, the validation outcome and the
+//! aggregated rows; writes one workbook:
+//!
+//! | sheet | what |
+//! | --- | --- |
+//! | Samenvatting | period, national headline figures (maand, jtd, cumulatief, targets, growth), data quality in brief, contents |
+//! | Landsdeel … PPS | one sheet per level (Regiogroep only when groups are configured): a filterable table, region × indicator |
+//! | Trends | the 24-month series of [`Aggregated::trends`] with native charts |
+//! | Datakwaliteit | submission status per partnership and month, processing per sheet, rejected rows, warnings, ignored sheets and files |
+//!
+//! Every figure comes from the same [`KpiRow`]s as the ministry export, but
+//! unsuppressed (the report is for internal use and says so). Percentages
+//! are written as the export's rounded value (`12.3` → `0.123` with a
+//! `0.0%` format), so what a reader sees equals the export to the digit.
+//! The workbook is deterministic: its creation time is derived from the
+//! period, never the clock. Refuses nothing; fails only when the file
+//! cannot be written.
+
+mod levels;
+mod quality;
+mod summary;
+mod trends;
+
+pub use summary::headline_label;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rust_xlsxwriter::{
+    Color, ConditionalFormatCell, ConditionalFormatCellRule, ConditionalFormatFormula,
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    XlsxError, utility::row_col_to_cell,
+};
+
+use crate::aggregate::Aggregated;
+use crate::config::Job;
+use crate::ingest::Ingested;
+use crate::model::{Indicator, KpiRow, Level, Month, Ratio, Value, Window};
+use crate::validate::Validated;
+
+/// Everything the report shows.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportInput<'a> {
+    pub job: &'a Job,
+    pub period: Month,
+    pub ingested: &'a Ingested,
+    pub validated: &'a Validated,
+    pub aggregated: &'a Aggregated,
+}
+
+/// Sheet names, in workbook order (level sheets in between).
+pub const SUMMARY_SHEET: &str = "Samenvatting";
+pub const TRENDS_SHEET: &str = "Trends";
+pub const QUALITY_SHEET: &str = "Datakwaliteit";
+
+/// Writes the report to `path`.
+pub fn write(input: &ReportInput<'_>, path: &Path) -> Result<(), String> {
+    build(input)
+        .and_then(|mut workbook| workbook.save(path))
+        .map_err(|e| format!("cannot write the xlsx report: {e}"))
+}
+
+fn build(input: &ReportInput<'_>) -> Result<Workbook, XlsxError> {
+    let mut workbook = Workbook::new();
+    workbook.set_properties(&properties(input.period)?);
+
+    let figures = Figures::index(&input.aggregated.rows);
+    workbook.push_worksheet(summary::sheet(input, &figures)?);
+    for level in report_levels(input.job) {
+        workbook.push_worksheet(levels::sheet(input, &figures, level)?);
+    }
+    workbook.push_worksheet(trends::sheet(input)?);
+    workbook.push_worksheet(quality::sheet(input)?);
+    Ok(workbook)
+}
+
+/// Fixed document properties. The creation time is the first moment after
+/// the period (the earliest a report on it can be complete), so the same
+/// inputs give the same bytes.
+fn properties(period: Month) -> Result<DocProperties, XlsxError> {
+    let next = period.offset(1);
+    let created = ExcelDateTime::from_ymd(year_u16(next), next.month() as u8, 1)
+        .or_else(|_| ExcelDateTime::from_ymd(year_u16(period), period.month() as u8, 1))?;
+    Ok(DocProperties::new()
+        .set_title(format!("PPS-monitor rapportage {period}"))
+        .set_subject("Opschaling PPS: maandelijkse monitor van publiek-private samenwerkingen")
+        .set_author("pps-monitor")
+        .set_comment(
+            "Interne rapportage: waarden zonder onderdrukking van kleine aantallen. \
+             De export voor het ministerie is kpi_export_<periode>.csv.",
+        )
+        .set_creation_datetime(&created))
+}
+
+fn year_u16(month: Month) -> u16 {
+    u16::try_from(month.year()).unwrap_or(9999)
+}
+
+/// The level sheets of this job: the export's levels below `nl`, with
+/// `regiogroep` only when region groups are configured.
+pub fn report_levels(job: &Job) -> Vec<Level> {
+    Level::ALL
+        .into_iter()
+        .filter(|l| *l != Level::Nl && (*l != Level::Regiogroep || !job.groups.is_empty()))
+        .collect()
+}
+
+/// The sheet name of a level.
+pub fn level_sheet_name(level: Level) -> &'static str {
+    match level {
+        Level::Nl => "Nederland",
+        Level::Landsdeel => "Landsdeel",
+        Level::Provincie => "Provincie",
+        Level::Arbeidsmarktregio => "Arbeidsmarktregio",
+        Level::Regiogroep => "Regiogroep",
+        Level::Consortium => "Consortium",
+        Level::Pps => "PPS",
+    }
+}
+
+/// The Dutch label of an indicator, as the report shows it.
+pub fn indicator_label(indicator: Indicator) -> &'static str {
+    match indicator {
+        Indicator::StudentenBol => "Studenten bol",
+        Indicator::StudentenBbl => "Studenten bbl",
+        Indicator::Werkenden => "Werkenden",
+        Indicator::Werkzoekenden => "Werkzoekenden",
+        Indicator::Studenten => "Studenten (bol + bbl)",
+        Indicator::Deelnemers => "Deelnemers",
+        Indicator::Bedrijven => "Bedrijven",
+        Indicator::BedrijvenMkb => "Bedrijven mkb",
+        Indicator::MkbAandeelPct => "Mkb-aandeel",
+        Indicator::PpsActief => "PPS actief",
+        Indicator::AanleveringPct => "Aanlevering",
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+const MONTHS_SHORT: [&str; 12] = [
+    "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+];
+
+/// `oktober 2026`
+fn month_long(m: Month) -> String {
+    format!("{} {}", MONTHS[m.month() as usize - 1], m.year())
+}
+
+/// `okt 2026`
+fn month_short(m: Month) -> String {
+    format!("{} {}", MONTHS_SHORT[m.month() as usize - 1], m.year())
+}
+
+/// `jan–okt 2026` (or `jan 2026` in January).
+fn year_to_date(m: Month) -> String {
+    if m.month() == 1 {
+        month_short(m)
+    } else {
+        format!("jan–{}", month_short(m))
+    }
+}
+
+/// The export's rounded percentage as a spreadsheet fraction: `12.3 %` →
+/// `0.123`, shown with [`PCT_FORMAT`] as `12.3%`.
+fn fraction(ratio: Ratio) -> f64 {
+    ratio.tenths_of_percent() as f64 / 1000.0
+}
+
+const COUNT_FORMAT: &str = "#,##0";
+const PCT_FORMAT: &str = "0.0%";
+
+const DARK_BLUE: u32 = 0x1F_4E_79;
+const BAND: u32 = 0xF2_F2_F2;
+const MUTED: u32 = 0x76_76_76;
+const GOOD: (u32, u32) = (0xC6_EF_CE, 0x00_61_00);
+const FAIR: (u32, u32) = (0xFF_EB_9C, 0x9C_57_00);
+const POOR: (u32, u32) = (0xFF_C7_CE, 0x9C_00_06);
+
+/// The formats every sheet shares.
+struct Styles {
+    title: Format,
+    note: Format,
+    section: Format,
+    header: Format,
+    /// Header over a column of numbers: right-aligned like them.
+    header_num: Format,
+    label: Format,
+}
+
+impl Styles {
+    fn new() -> Styles {
+        let header = Format::new()
+            .set_bold()
+            .set_font_color(Color::White)
+            .set_background_color(DARK_BLUE)
+            .set_text_wrap()
+            .set_align(FormatAlign::Top)
+            .set_border(FormatBorder::Thin)
+            .set_border_color(Color::White);
+        Styles {
+            title: Format::new()
+                .set_bold()
+                .set_font_size(15)
+                .set_font_color(DARK_BLUE),
+            note: Format::new().set_italic().set_font_color(MUTED),
+            section: Format::new()
+                .set_bold()
+                .set_font_size(12)
+                .set_font_color(DARK_BLUE)
+                .set_border_bottom(FormatBorder::Medium)
+                .set_border_bottom_color(DARK_BLUE),
+            header_num: header.clone().set_align(FormatAlign::Right),
+            header,
+            label: Format::new().set_bold(),
+        }
+    }
+}
+
+/// What a data cell holds, for its number format.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    Text,
+    Count,
+    Pct,
+    Center,
+}
+
+/// The format of a data cell: number format by kind, a light fill on
+/// banded rows, grey italics for figures the ministry export suppresses.
+fn cell_format(kind: Kind, band: bool, muted: bool) -> Format {
+    let mut f = match kind {
+        Kind::Text => Format::new(),
+        Kind::Count => Format::new().set_num_format(COUNT_FORMAT),
+        Kind::Pct => Format::new().set_num_format(PCT_FORMAT),
+        Kind::Center => Format::new().set_align(FormatAlign::Center),
+    };
+    if band {
+        f = f.set_background_color(BAND);
+    }
+    if muted {
+        f = f.set_italic().set_font_color(MUTED);
+    }
+    f
+}
+
+/// Print setup shared by all sheets: A4 landscape, one page wide, the
+/// report and page number in header and footer.
+fn page_setup(ws: &mut Worksheet, period: Month) {
+    ws.set_paper_size(9)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0)
+        .set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3)
+        .set_header(format!("&L&8PPS-monitor rapportage {period}&R&8&A"))
+        .set_footer("&L&8Intern: waarden zonder onderdrukking&R&8Pagina &P van &N");
+}
+
+/// The three windows of one (level, region, indicator): the export rows
+/// that a report line shows side by side.
+#[derive(Debug)]
+struct Line<'a> {
+    level: Level,
+    code: &'a str,
+    naam: &'a str,
+    indicator: Indicator,
+    windows: [Option<&'a KpiRow>; 3],
+}
+
+impl<'a> Line<'a> {
+    fn window(&self, window: Window) -> Option<&'a KpiRow> {
+        self.windows[window as usize]
+    }
+}
+
+/// The export rows regrouped by (level, region, indicator), in export
+/// order (level, code, indicator).
+#[derive(Debug)]
+struct Figures<'a> {
+    lines: Vec<Line<'a>>,
+}
+
+impl<'a> Figures<'a> {
+    fn index(rows: &'a [KpiRow]) -> Figures<'a> {
+        let mut lines: Vec<Line<'a>> = Vec::new();
+        let mut at: HashMap<(Level, &'a str, Indicator), usize> = HashMap::new();
+        for row in rows {
+            let key = (row.level, row.regio_code.as_str(), row.indicator);
+            let i = *at.entry(key).or_insert_with(|| {
+                lines.push(Line {
+                    level: row.level,
+                    code: &row.regio_code,
+                    naam: &row.regio_naam,
+                    indicator: row.indicator,
+                    windows: [None; 3],
+                });
+                lines.len() - 1
+            });
+            lines[i].windows[row.window as usize] = Some(row);
+        }
+        // Rows come window by window; every window lists the same keys in
+        // the same order, but sort anyway so the report never depends on it.
+        lines.sort_by(|a, b| (a.level, a.code, a.indicator).cmp(&(b.level, b.code, b.indicator)));
+        Figures { lines }
+    }
+
+    fn of_level(&self, level: Level) -> impl Iterator<Item = &Line<'a>> {
+        self.lines.iter().filter(move |l| l.level == level)
+    }
+
+    fn find(&self, level: Level, indicator: Indicator) -> Option<&Line<'a>> {
+        self.of_level(level).find(|l| l.indicator == indicator)
+    }
+}
+
+/// The seven figure columns a line shows, left to right.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Figure {
+    Maand,
+    Jtd,
+    Cumulatief,
+    Doel,
+    Realisatie,
+    GroeiMaand,
+    GroeiJtd,
+}
+
+const FIGURES: [Figure; 7] = [
+    Figure::Maand,
+    Figure::Jtd,
+    Figure::Cumulatief,
+    Figure::Doel,
+    Figure::Realisatie,
+    Figure::GroeiMaand,
+    Figure::GroeiJtd,
+];
+
+/// Column headers of the figure columns.
+fn figure_headers(period: Month) -> [String; 7] {
+    let year_before = period.offset(-12);
+    [
+        format!("Maand\n{}", month_short(period)),
+        format!("Jaar tot nu\n{}", year_to_date(period)),
+        format!("Cumulatief\nt/m {}", month_short(period)),
+        format!("Doel\n{}", period.year()),
+        "Realisatie\ndoel (jtd)".to_owned(),
+        format!("Groei maand\nt.o.v. {}", month_short(year_before)),
+        format!("Groei jtd\nt.o.v. {}", year_before.year()),
+    ]
+}
+
+/// Width of the figure columns.
+const FIGURE_WIDTH: f64 = 14.0;
+
+/// Writes the seven figures of `line` from column `col`. Figures the
+/// export suppresses are shown in grey italics.
+fn write_figures(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    line: &Line<'_>,
+    band: bool,
+) -> Result<(), XlsxError> {
+    for (i, figure) in FIGURES.into_iter().enumerate() {
+        let c = col + i as u16;
+        let (value, kind, muted) = match figure {
+            Figure::Maand | Figure::Jtd | Figure::Cumulatief => {
+                let window = match figure {
+                    Figure::Maand => Window::Maand,
+                    Figure::Jtd => Window::Jtd,
+                    _ => Window::Cumulatief,
+                };
+                match line.window(window) {
+                    Some(r) => {
+                        let (value, kind) = match r.value {
+                            Value::Count(n) => (Some(n as f64), Kind::Count),
+                            Value::Pct(ratio) => (ratio.map(fraction), Kind::Pct),
+                        };
+                        (value, kind, r.suppressed)
+                    }
+                    None => (None, Kind::Count, false),
+                }
+            }
+            Figure::Doel => {
+                let target = line.window(Window::Jtd).and_then(|r| r.target);
+                (target.map(|t| t as f64), Kind::Count, false)
+            }
+            Figure::Realisatie => match line.window(Window::Jtd) {
+                Some(r) => (r.realisation.map(fraction), Kind::Pct, r.suppressed),
+                None => (None, Kind::Pct, false),
+            },
+            Figure::GroeiMaand | Figure::GroeiJtd => {
+                let window = if figure == Figure::GroeiMaand {
+                    Window::Maand
+                } else {
+                    Window::Jtd
+                };
+                match line.window(window) {
+                    Some(r) => (
+                        r.growth.map(fraction),
+                        Kind::Pct,
+                        r.suppressed || r.growth_hidden,
+                    ),
+                    None => (None, Kind::Pct, false),
+                }
+            }
+        };
+        let format = cell_format(kind, band, muted);
+        match value {
+            Some(v) => ws.write_number_with_format(row, c, v, &format)?,
+            None => ws.write_blank(row, c, &format)?,
+        };
+    }
+    Ok(())
+}
+
+/// Colours realisation against the share of the year that has passed
+/// (green: on schedule; amber: at least three quarters of it; red: less),
+/// and growth green or red by sign, on the figure columns starting at
+/// `col`, rows `first..=last`.
+fn figure_highlights(
+    ws: &mut Worksheet,
+    first: u32,
+    last: u32,
+    col: u16,
+    period: Month,
+) -> Result<(), XlsxError> {
+    if last < first {
+        return Ok(());
+    }
+    let realisation = col + 4;
+    let cell = row_col_to_cell(first, realisation);
+    let pace = format!("{}/12", period.month());
+    let fill = |(bg, fg): (u32, u32)| Format::new().set_background_color(bg).set_font_color(fg);
+    for (rule, colours) in [
+        (format!("AND(ISNUMBER({cell}),{cell}>={pace})"), GOOD),
+        (
+            format!("AND(ISNUMBER({cell}),{cell}<{pace},{cell}>=0.75*{pace})"),
+            FAIR,
+        ),
+        (format!("AND(ISNUMBER({cell}),{cell}<0.75*{pace})"), POOR),
+    ] {
+        let cf = ConditionalFormatFormula::new()
+            .set_rule(format!("={rule}").as_str())
+            .set_format(fill(colours));
+        ws.add_conditional_format(first, realisation, last, realisation, &cf)?;
+    }
+    for growth in [col + 5, col + 6] {
+        let up = ConditionalFormatCell::new()
+            .set_rule(ConditionalFormatCellRule::GreaterThan(0))
+            .set_format(Format::new().set_font_color(GOOD.1));
+        let down = ConditionalFormatCell::new()
+            .set_rule(ConditionalFormatCellRule::LessThan(0))
+            .set_format(Format::new().set_font_color(POOR.1));
+        ws.add_conditional_format(first, growth, last, growth, &up)?;
+        ws.add_conditional_format(first, growth, last, growth, &down)?;
+    }
+    Ok(())
+}
+
+/// The legend under a figure table's title.
+fn figure_legend(period: Month, threshold: i64) -> String {
+    let pace = f64::from(period.month()) * 100.0 / 12.0;
+    let mut text = format!(
+        "Realisatie: groen = op schema (≥ {}/12 van het jaardoel, {pace:.1}%), oranje = minstens driekwart daarvan, rood = daaronder. \
+         Groei: groen stijging, rood daling.",
+        period.month()
+    );
+    if threshold > 0 {
+        text.push_str(
+            " Grijs cursief: in de export voor het ministerie onderdrukt (klein aantal).",
+        );
+    }
+    text
+}
+
+/// The note that the report is unsuppressed.
+fn suppression_note(period: Month, threshold: i64) -> String {
+    if threshold > 0 {
+        format!(
+            "Intern gebruik: deze werkmap toont alle waarden zonder onderdrukking. In de export voor het ministerie \
+             (kpi_export_{period}.csv) worden aantallen van 1 tot en met {} niet gepubliceerd (drempel {threshold}), \
+             en daarmee ook hun realisatie en groei.",
+            threshold - 1
+        )
+    } else {
+        format!(
+            "Intern gebruik: deze werkmap toont alle waarden. De onderdrukking van kleine aantallen staat uit \
+             (drempel 0), dus de export voor het ministerie (kpi_export_{period}.csv) bevat dezelfde waarden."
+        )
+    }
+}
+
+/// A column width in characters for texts, between `min` and `max`.
+fn text_width<'t>(texts: impl Iterator<Item = &'t str>, min: usize, max: usize) -> f64 {
+    let longest = texts.map(|t| t.chars().count()).max().unwrap_or(0);
+    (longest + 2).clamp(min, max) as f64
+}
+
+/// A note in grey italics, wrapped within columns `first..=last` of `row`,
+/// the row made tall enough for `lines` lines.
+fn note_block(
+    ws: &mut Worksheet,
+    row: u32,
+    (first, last): (u16, u16),
+    text: &str,
+    lines: u16,
+) -> Result<(), XlsxError> {
+    let format = Format::new()
+        .set_italic()
+        .set_font_color(MUTED)
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
+    ws.merge_range(row, first, row, last, text, &format)?;
+    ws.set_row_height(row, 15 * lines + 1)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_labels_are_dutch() {
+        let m = Month::new(2026, 10).unwrap();
+        assert_eq!(month_long(m), "oktober 2026");
+        assert_eq!(month_short(m), "okt 2026");
+        assert_eq!(year_to_date(m), "jan–okt 2026");
+        assert_eq!(year_to_date(Month::new(2026, 1).unwrap()), "jan 2026");
+    }
+
+    #[test]
+    fn fractions_show_the_exports_rounding() {
+        // 12.35 % is 12.4 in the export; as a float 0.1235 could display as
+        // 12.3 %, so the report writes the rounded value.
+        let r = Ratio::new(247, 2000).unwrap();
+        assert_eq!(r.format(), "12.4");
+        assert!((fraction(r) - 0.124).abs() < 1e-12);
+        assert_eq!(format!("{:.1}", fraction(r) * 100.0), "12.4");
+    }
+
+    #[test]
+    fn creation_time_follows_the_period() {
+        let a = properties(Month::new(2026, 12).unwrap());
+        let b = properties(Month::new(9999, 12).unwrap());
+        assert!(a.is_ok() && b.is_ok());
+    }
+}
