@@ -66,7 +66,7 @@ pub fn run(job: &Job, started: &str, progress: &(dyn Fn(&str) + Sync)) -> Result
     let clock = std::time::Instant::now();
     let lap = |stage: &str| format!("{stage} done at {:.3} s", clock.elapsed().as_secs_f64());
 
-    let ingested = ingest::read(&job.input, progress)?;
+    let ingested = ingest::read(&job.input, Some(&job.output), progress)?;
     progress(&lap("ingest"));
     let validated = validate::check(&ingested, &job.regions, job.period)?;
     let period = validated.period;

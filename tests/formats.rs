@@ -323,3 +323,46 @@ fn office_suite_files_xls_and_ods() {
     assert_eq!(value("jtd", "NL", "studenten_bol"), "70");
     assert_eq!(value("cumulatief", "T-02", "bedrijven"), "31");
 }
+
+#[test]
+fn an_output_folder_inside_the_input_folder_is_not_read() {
+    let s = Scenario::with_register();
+    s.file(
+        "input/counts.csv",
+        format!("{COUNTS_HEADER}\nA,2026-01,1,2,3,4,10,5\n"),
+    );
+    assert_eq!(s.run(&["run", "--output", "input/out"]).code, 0);
+    let run = s.run(&["run", "--output", "input/out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&s.read("input/out/2026-01/manifest.json")).unwrap();
+    let paths: Vec<&str> = manifest["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["counts.csv", "register.csv"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_folder_that_cannot_be_listed_is_reported_not_skipped() {
+    let s = Scenario::with_register();
+    s.file(
+        "input/counts.csv",
+        format!("{COUNTS_HEADER}\nA,2026-01,1,2,3,4,10,5\n"),
+    );
+    std::os::unix::fs::symlink(s.path().join("input"), s.path().join("input/loop")).unwrap();
+    let run = s.run(&["validate"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    let rejects = s.rejects("2026-01");
+    assert_eq!(rejects.len(), 1);
+    assert_eq!(rejects[0]["bestand"], "loop");
+    assert_eq!(rejects[0]["regel"], "unreadable_file");
+    assert!(
+        rejects[0]["melding"].contains("symbolic link"),
+        "{}",
+        rejects[0]["melding"]
+    );
+}

@@ -59,7 +59,7 @@ proptest! {
         std::fs::write(input.join("register.csv"), reg).unwrap();
 
         let regions = Regions::read(&repo().join("config/regions.csv")).unwrap();
-        let ingested = ingest::read(&input, &|_| {}).unwrap();
+        let ingested = ingest::read(&input, None, &|_| {}).unwrap();
         let period = PeriodChoice::Month(Month::new(2026, 6).unwrap());
         let validated = validate::check(&ingested, &regions, period).unwrap();
         for (file, counts) in ingested.files.iter().zip(&validated.accounting) {

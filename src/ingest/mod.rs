@@ -166,43 +166,72 @@ fn kind_of(name: &str) -> Option<Kind> {
     }
 }
 
-/// Reads every file below `root`. Fails only when the folder itself cannot
-/// be listed.
-pub fn read(root: &Path, progress: &(dyn Fn(&str) + Sync)) -> Result<Ingested, Error> {
+/// Reads every file below `root`, except below `exclude` (the output
+/// folder, when it lies inside the input folder: our own outputs are not
+/// input). Fails only when `root` itself cannot be listed; a subfolder that
+/// cannot be listed is reported like an unreadable file.
+pub fn read(
+    root: &Path,
+    exclude: Option<&Path>,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<Ingested, Error> {
     if !root.is_dir() {
         return Err(Error::MissingInput {
             path: root.to_path_buf(),
         });
     }
-    let mut paths = Vec::new();
-    for entry in walkdir::WalkDir::new(root)
+    let excluded = exclude.and_then(|p| p.canonicalize().ok());
+    let is_excluded = |e: &walkdir::DirEntry| {
+        e.file_type().is_dir()
+            && excluded
+                .as_ref()
+                .is_some_and(|x| e.path().canonicalize().is_ok_and(|p| &p == x))
+    };
+    let relative = |path: &Path| {
+        path.strip_prefix(root)
+            .unwrap_or(path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let mut paths: Vec<(String, PathBuf, Option<String>)> = Vec::new();
+    let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
-    {
-        let entry = entry.map_err(|e| Error::Io {
-            path: e.path().unwrap_or(root).to_path_buf(),
-            action: "list the input folder at",
-            source: e
-                .into_io_error()
-                .unwrap_or_else(|| std::io::Error::other("file system loop")),
-        })?;
-        if entry.file_type().is_file() {
-            let relative = entry
-                .path()
-                .strip_prefix(root)
-                .unwrap_or(entry.path())
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            paths.push((relative, entry.into_path()));
+        .into_iter()
+        .filter_entry(|e| !is_excluded(e));
+    for entry in walker {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                paths.push((relative(entry.path()), entry.into_path(), None));
+            }
+            Ok(_) => {}
+            Err(e) if e.depth() == 0 => {
+                return Err(Error::Io {
+                    path: root.to_path_buf(),
+                    action: "list the input folder",
+                    source: e
+                        .into_io_error()
+                        .unwrap_or_else(|| std::io::Error::other("file system loop")),
+                });
+            }
+            Err(e) => {
+                let path = e.path().unwrap_or(root).to_path_buf();
+                let reason = if e.loop_ancestor().is_some() {
+                    "a symbolic link loops back to a parent folder".to_owned()
+                } else {
+                    format!("the folder cannot be listed: {e}")
+                };
+                paths.push((relative(&path), path, Some(reason)));
+            }
         }
     }
     // Byte order of the relative path: the order of files everywhere.
     paths.sort_by(|a, b| a.0.cmp(&b.0));
     let readable = paths
         .iter()
-        .filter(|(rel, _)| skip_reason(rel).is_none())
+        .filter(|(rel, _, _)| skip_reason(rel).is_none())
         .count();
     progress(&format!(
         "reading {readable} spreadsheet file(s) from {}",
@@ -210,7 +239,16 @@ pub fn read(root: &Path, progress: &(dyn Fn(&str) + Sync)) -> Result<Ingested, E
     ));
     let files = paths
         .into_par_iter()
-        .map(|(relative, path)| read_file(relative, &path))
+        .map(|(relative, path, problem)| match problem {
+            None => read_file(relative, &path),
+            Some(reason) => InputFile {
+                path: relative,
+                sha256: String::new(),
+                status: FileStatus::Unreadable,
+                message: Some(reason),
+                sheets: Vec::new(),
+            },
+        })
         .collect();
     Ok(Ingested {
         root: root.to_path_buf(),
@@ -231,6 +269,17 @@ fn skip_reason(relative: &str) -> Option<&'static str> {
 }
 
 fn read_file(path: String, full: &Path) -> InputFile {
+    if let Some(reason) = skip_reason(&path) {
+        // Not read, but checksummed for the manifest, without loading a
+        // possibly large unrelated file into memory.
+        return InputFile {
+            sha256: hash_file(full).unwrap_or_default(),
+            path,
+            status: FileStatus::Ignored,
+            message: Some(reason.to_owned()),
+            sheets: Vec::new(),
+        };
+    }
     let bytes = match std::fs::read(full) {
         Ok(b) => b,
         Err(e) => {
@@ -244,15 +293,6 @@ fn read_file(path: String, full: &Path) -> InputFile {
         }
     };
     let sha256 = hex(&Sha256::digest(&bytes));
-    if let Some(reason) = skip_reason(&path) {
-        return InputFile {
-            path,
-            sha256,
-            status: FileStatus::Ignored,
-            message: Some(reason.to_owned()),
-            sheets: Vec::new(),
-        };
-    }
     let sheets = match kind_of(&path) {
         Some(Kind::Csv) => delimited::read(&bytes).map(|range| vec![sheet(String::new(), range)]),
         _ => read_workbook(bytes),
@@ -410,6 +450,20 @@ fn count_row((row, cells): (u32, RawCells)) -> CountRow {
         month: value::month(&cells[1]),
         values: std::array::from_fn(|i| value::count(&cells[i + 2])),
         cells,
+    }
+}
+
+fn hash_file(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            return Ok(hex(&hasher.finalize()));
+        }
+        hasher.update(&buffer[..n]);
     }
 }
 
