@@ -90,6 +90,35 @@ impl Validated {
     }
 }
 
+/// The sheets holding rows of one table, as `(file, sheet, rows)`.
+fn sheets_with<'a, R: 'a>(
+    ingested: &'a Ingested,
+    pick: impl Fn(&'a Rows) -> Option<&'a [R]>,
+) -> impl Iterator<Item = (usize, usize, &'a [R])> {
+    ingested
+        .files
+        .iter()
+        .enumerate()
+        .flat_map(move |(f, file)| {
+            file.sheets
+                .iter()
+                .enumerate()
+                .filter_map(|(s, sheet)| pick(&sheet.rows).map(|rows| (f, s, rows)))
+                .collect::<Vec<_>>()
+        })
+}
+
+impl Place {
+    /// A row of a sheet.
+    fn row(file: usize, sheet: usize, row: u32) -> Place {
+        Place {
+            file,
+            sheet: Some(sheet),
+            row: Some(row),
+        }
+    }
+}
+
 /// Valid partnerships by `pps_id`.
 type Partnerships = HashMap<String, Partnership>;
 /// For `pps_id`s whose register row was rejected: where that row is.
@@ -218,11 +247,7 @@ impl<'a> Checker<'a> {
             return false;
         }
         for row in rows {
-            let place = Place {
-                file,
-                sheet: Some(s),
-                row: Some(row),
-            };
+            let place = Place::row(file, s, row);
             for &c in &missing {
                 let name = header.table.columns()[c].name;
                 self.reject(
@@ -444,11 +469,7 @@ fn register(ck: &mut Checker<'_>, regions: &Regions) -> Result<(Partnerships, Re
                 continue;
             }
             for r in rows {
-                let place = Place {
-                    file: f,
-                    sheet: Some(s),
-                    row: Some(r.row),
-                };
+                let place = Place::row(f, s, r.row);
                 let before = ck.rejects.len();
                 let id = r.pps_id.value();
                 let ctx = (id, None);
@@ -591,63 +612,58 @@ fn known_pps<'p>(
     None
 }
 
-fn targets(
-    ck: &mut Checker<'_>,
+fn targets<'a>(
+    ck: &mut Checker<'a>,
     partnerships: &HashMap<String, Partnership>,
     register_rejects: &HashMap<String, String>,
 ) -> Vec<TargetRecord> {
     let ingested = ck.ingested;
     let mut candidates = Vec::new();
-    for (f, file) in ingested.files.iter().enumerate() {
-        for (s, sheet) in file.sheets.iter().enumerate() {
-            let Rows::Targets(rows) = &sheet.rows else {
-                continue;
-            };
-            if ck.missing_columns(f, s, rows.iter().map(|r| r.row)) {
-                continue;
+    let targets = |rows: &'a Rows| match rows {
+        Rows::Targets(r) => Some(r.as_slice()),
+        _ => None,
+    };
+    for (f, s, rows) in sheets_with(ingested, targets) {
+        if ck.missing_columns(f, s, rows.iter().map(|r| r.row)) {
+            continue;
+        }
+        for r in rows {
+            let place = Place::row(f, s, r.row);
+            let before = ck.rejects.len();
+            let id = r.pps_id.value();
+            let ctx = (id, None);
+            ck.cell(place, 0, &r.cells[0], &r.pps_id, Kind::Text, true, ctx);
+            ck.cell(place, 1, &r.cells[1], &r.year, Kind::Year, true, ctx);
+            match &r.indicator {
+                Parsed::Empty => {
+                    ck.cell(place, 2, &r.cells[2], &r.indicator, Kind::Text, true, ctx);
+                }
+                Parsed::Bad | Parsed::Negative => {
+                    let raw = value::raw(&r.cells[2]);
+                    let message = rules::unknown_indicator(&raw);
+                    ck.reject(place, 2, raw, Rule::UnknownIndicator, message, id, None);
+                }
+                Parsed::Value(_) => {}
             }
-            for r in rows {
-                let place = Place {
-                    file: f,
-                    sheet: Some(s),
-                    row: Some(r.row),
-                };
-                let before = ck.rejects.len();
-                let id = r.pps_id.value();
-                let ctx = (id, None);
-                ck.cell(place, 0, &r.cells[0], &r.pps_id, Kind::Text, true, ctx);
-                ck.cell(place, 1, &r.cells[1], &r.year, Kind::Year, true, ctx);
-                match &r.indicator {
-                    Parsed::Empty => {
-                        ck.cell(place, 2, &r.cells[2], &r.indicator, Kind::Text, true, ctx);
-                    }
-                    Parsed::Bad | Parsed::Negative => {
-                        let raw = value::raw(&r.cells[2]);
-                        let message = rules::unknown_indicator(&raw);
-                        ck.reject(place, 2, raw, Rule::UnknownIndicator, message, id, None);
-                    }
-                    Parsed::Value(_) => {}
-                }
-                ck.cell(place, 3, &r.cells[3], &r.value, Kind::Count, true, ctx);
-                known_pps(
-                    ck,
+            ck.cell(place, 3, &r.cells[3], &r.value, Kind::Count, true, ctx);
+            known_pps(
+                ck,
+                place,
+                &r.cells[0],
+                id,
+                None,
+                partnerships,
+                register_rejects,
+            );
+            if ck.rejects.len() == before
+                && let (Some(id), Some(year), Some(indicator), Some(value)) =
+                    (id, r.year.value(), r.indicator.value(), r.value.value())
+            {
+                candidates.push(Candidate {
+                    key: (id.clone(), *year, *indicator),
+                    values: *value,
                     place,
-                    &r.cells[0],
-                    id,
-                    None,
-                    partnerships,
-                    register_rejects,
-                );
-                if ck.rejects.len() == before
-                    && let (Some(id), Some(year), Some(indicator), Some(value)) =
-                        (id, r.year.value(), r.indicator.value(), r.value.value())
-                {
-                    candidates.push(Candidate {
-                        key: (id.clone(), *year, *indicator),
-                        values: *value,
-                        place,
-                    });
-                }
+                });
             }
         }
     }
@@ -670,113 +686,107 @@ fn targets(
         .collect()
 }
 
-fn counts(
-    ck: &mut Checker<'_>,
+fn counts<'a>(
+    ck: &mut Checker<'a>,
     partnerships: &HashMap<String, Partnership>,
     register_rejects: &HashMap<String, String>,
 ) -> Vec<Candidate<(String, Month), [i64; 6]>> {
     let ingested = ck.ingested;
     let mut candidates = Vec::new();
-    for (f, file) in ingested.files.iter().enumerate() {
-        for (s, sheet) in file.sheets.iter().enumerate() {
-            let Rows::Counts(rows) = &sheet.rows else {
-                continue;
-            };
-            if ck.missing_columns(f, s, rows.iter().map(|r| r.row)) {
-                continue;
+    let counts = |rows: &'a Rows| match rows {
+        Rows::Counts(r) => Some(r.as_slice()),
+        _ => None,
+    };
+    for (f, s, rows) in sheets_with(ingested, counts) {
+        if ck.missing_columns(f, s, rows.iter().map(|r| r.row)) {
+            continue;
+        }
+        for r in rows {
+            let place = Place::row(f, s, r.row);
+            let before = ck.rejects.len();
+            let id = r.pps_id.value();
+            let month = r.month.value().copied();
+            let ctx = (id, month);
+            ck.cell(place, 0, &r.cells[0], &r.pps_id, Kind::Text, true, ctx);
+            ck.cell(place, 1, &r.cells[1], &r.month, Kind::Period, true, ctx);
+            for (i, v) in r.values.iter().enumerate() {
+                ck.cell(place, i + 2, &r.cells[i + 2], v, Kind::Count, false, ctx);
             }
-            for r in rows {
-                let place = Place {
-                    file: f,
-                    sheet: Some(s),
-                    row: Some(r.row),
-                };
-                let before = ck.rejects.len();
-                let id = r.pps_id.value();
-                let month = r.month.value().copied();
-                let ctx = (id, month);
-                ck.cell(place, 0, &r.cells[0], &r.pps_id, Kind::Text, true, ctx);
-                ck.cell(place, 1, &r.cells[1], &r.month, Kind::Period, true, ctx);
-                for (i, v) in r.values.iter().enumerate() {
-                    ck.cell(place, i + 2, &r.cells[i + 2], v, Kind::Count, false, ctx);
-                }
-                let partnership = known_pps(
-                    ck,
-                    place,
-                    &r.cells[0],
-                    id,
-                    month,
-                    partnerships,
-                    register_rejects,
-                );
-                if let (Some(p), Some(m)) = (partnership, month) {
-                    if m < p.start {
-                        let message =
-                            rules::before_start(&p.pps_id, &m.to_string(), &p.start.to_string());
-                        ck.reject(
-                            place,
-                            1,
-                            value::raw(&r.cells[1]),
-                            Rule::BeforeStart,
-                            message,
-                            id,
-                            month,
-                        );
-                    }
-                    if let Some(end) = p.end
-                        && m > end
-                    {
-                        let message = rules::after_end(&p.pps_id, &m.to_string(), &end.to_string());
-                        ck.reject(
-                            place,
-                            1,
-                            value::raw(&r.cells[1]),
-                            Rule::AfterEnd,
-                            message,
-                            id,
-                            month,
-                        );
-                    }
-                }
-                let number = |p: &Parsed<i64>| match p {
-                    Parsed::Value(v) => Some(*v),
-                    Parsed::Empty => Some(0),
-                    _ => None,
-                };
-                if let (Some(total), Some(mkb)) = (number(&r.values[4]), number(&r.values[5]))
-                    && mkb > total
-                {
-                    let message = rules::mkb_exceeds_total(mkb, total);
+            let partnership = known_pps(
+                ck,
+                place,
+                &r.cells[0],
+                id,
+                month,
+                partnerships,
+                register_rejects,
+            );
+            if let (Some(p), Some(m)) = (partnership, month) {
+                if m < p.start {
+                    let message =
+                        rules::before_start(&p.pps_id, &m.to_string(), &p.start.to_string());
                     ck.reject(
                         place,
-                        7,
-                        value::raw(&r.cells[7]),
-                        Rule::MkbExceedsTotal,
+                        1,
+                        value::raw(&r.cells[1]),
+                        Rule::BeforeStart,
                         message,
                         id,
                         month,
                     );
                 }
-                if ck.rejects.len() != before {
-                    continue;
-                }
-                for (i, v) in r.values.iter().enumerate() {
-                    if *v == Parsed::Empty {
-                        ck.warn(
-                            place,
-                            sheet.column_label(i + 2),
-                            "Lege cel; geteld als 0. Vul 0 in als er niets te melden is."
-                                .to_owned(),
-                        );
-                    }
-                }
-                if let (Some(id), Some(m)) = (id, month) {
-                    candidates.push(Candidate {
-                        key: (id.clone(), m),
-                        values: std::array::from_fn(|i| number(&r.values[i]).unwrap_or(0)),
+                if let Some(end) = p.end
+                    && m > end
+                {
+                    let message = rules::after_end(&p.pps_id, &m.to_string(), &end.to_string());
+                    ck.reject(
                         place,
-                    });
+                        1,
+                        value::raw(&r.cells[1]),
+                        Rule::AfterEnd,
+                        message,
+                        id,
+                        month,
+                    );
                 }
+            }
+            let number = |p: &Parsed<i64>| match p {
+                Parsed::Value(v) => Some(*v),
+                Parsed::Empty => Some(0),
+                _ => None,
+            };
+            if let (Some(total), Some(mkb)) = (number(&r.values[4]), number(&r.values[5]))
+                && mkb > total
+            {
+                let message = rules::mkb_exceeds_total(mkb, total);
+                ck.reject(
+                    place,
+                    7,
+                    value::raw(&r.cells[7]),
+                    Rule::MkbExceedsTotal,
+                    message,
+                    id,
+                    month,
+                );
+            }
+            if ck.rejects.len() != before {
+                continue;
+            }
+            for (i, v) in r.values.iter().enumerate() {
+                if *v == Parsed::Empty {
+                    ck.warn(
+                        place,
+                        ingested.files[f].sheets[s].column_label(i + 2),
+                        "Lege cel; geteld als 0. Vul 0 in als er niets te melden is.".to_owned(),
+                    );
+                }
+            }
+            if let (Some(id), Some(m)) = (id, month) {
+                candidates.push(Candidate {
+                    key: (id.clone(), m),
+                    values: std::array::from_fn(|i| number(&r.values[i]).unwrap_or(0)),
+                    place,
+                });
             }
         }
     }
