@@ -47,7 +47,7 @@ pub(super) const W_MAAND_PREV: i32 = TREND_MONTHS - 13;
 pub(super) const W_JTD: i32 = TREND_MONTHS;
 pub(super) const W_JTD_PREV: i32 = TREND_MONTHS + 1;
 pub(super) const W_CUM: i32 = TREND_MONTHS + 2;
-const WINDOW_COUNT: i32 = TREND_MONTHS + 3;
+pub(super) const WINDOW_COUNT: i32 = TREND_MONTHS + 3;
 
 /// Levels that have trend series.
 pub(super) const TREND_LEVELS: [Level; 3] = [Level::Nl, Level::Landsdeel, Level::Consortium];
@@ -140,23 +140,34 @@ impl Inputs {
         ])
         .map_err(|e| polars_error(&e))?;
 
+        // One pass over the rows; they usually come grouped by partnership,
+        // so the last lookup is tried first.
         let counts = &accepted.counts;
         let mut pps = Vec::with_capacity(counts.len());
+        let mut month = Vec::with_capacity(counts.len());
+        let mut values: [Vec<i64>; 6] = Default::default();
+        for v in &mut values {
+            v.reserve_exact(counts.len());
+        }
+        let mut last: Option<(&str, u32)> = None;
         for c in counts {
-            pps.push(lookup(&c.pps_id, "a count row")?);
+            let id = match last {
+                Some((name, id)) if name == c.pps_id => id,
+                _ => lookup(&c.pps_id, "a count row")?,
+            };
+            last = Some((&c.pps_id, id));
+            pps.push(id);
+            month.push(c.month.index());
+            for (column, &value) in values.iter_mut().zip(&c.values) {
+                column.push(value);
+            }
         }
         let mut columns = vec![
             Column::new(name::PPS.into(), pps),
-            Column::new(
-                name::MONTH.into(),
-                counts.iter().map(|c| c.month.index()).collect::<Vec<_>>(),
-            ),
+            Column::new(name::MONTH.into(), month),
         ];
-        for (k, measure) in MEASURES.iter().enumerate() {
-            columns.push(Column::new(
-                measure.name().into(),
-                counts.iter().map(|c| c.values[k]).collect::<Vec<i64>>(),
-            ));
+        for (measure, column) in MEASURES.iter().zip(values) {
+            columns.push(Column::new(measure.name().into(), column));
         }
         let counts_df = DataFrame::new_infer_height(columns).map_err(|e| polars_error(&e))?;
 

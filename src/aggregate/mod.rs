@@ -16,7 +16,7 @@ mod plan;
 #[cfg(test)]
 mod tests;
 
-use polars::prelude::{DataFrame, PolarsResult};
+use polars::prelude::{DataFrame, PolarsError, PolarsResult};
 
 use crate::error::Error;
 use crate::model::{Accepted, Indicator, KpiRow, Month, Ratio, TrendPoint, Value, Window};
@@ -27,11 +27,11 @@ use frames::{Inputs, Region};
 /// The export rows and the trend series.
 #[derive(Clone, Debug)]
 pub struct Aggregated {
-    /// Sorted by window, level, regio_code (byte order), indicator.
+    /// Sorted by window, level, `regio_code` (byte order), indicator.
     pub rows: Vec<KpiRow>,
     /// The `maand` value of every indicator for levels nl, landsdeel and
     /// consortium, for each of the 24 months ending at the period; sorted by
-    /// level, regio_code, indicator, month.
+    /// level, `regio_code`, indicator, month.
     pub trends: Vec<TrendPoint>,
 }
 
@@ -44,15 +44,13 @@ pub fn aggregate(
     period: Month,
     threshold: i64,
 ) -> Result<Aggregated, Error> {
+    let failed = |e: PolarsError| Error::Aggregate(e.to_string());
     let inputs = Inputs::build(accepted, regions, groups, period)?;
-    let collected =
-        plan::run(&inputs, period.year()).map_err(|e| Error::Aggregate(e.to_string()))?;
-    let rows = kpi_rows(&collected.kpi, &inputs.regions, threshold);
-    let trends = trend_points(&collected.trends, &inputs.regions, period);
-    match (rows, trends) {
-        (Ok(rows), Ok(trends)) => Ok(Aggregated { rows, trends }),
-        (Err(e), _) | (_, Err(e)) => Err(Error::Aggregate(e.to_string())),
-    }
+    let collected = plan::run(&inputs, period.year()).map_err(failed)?;
+    Ok(Aggregated {
+        rows: kpi_rows(&collected.kpi, &inputs.regions, threshold).map_err(failed)?,
+        trends: trend_points(&collected.trends, &inputs.regions, period).map_err(failed)?,
+    })
 }
 
 fn i32s(df: &DataFrame, name: &str) -> PolarsResult<Vec<i32>> {
@@ -63,15 +61,60 @@ fn u32s(df: &DataFrame, name: &str) -> PolarsResult<Vec<u32>> {
     Ok(df.column(name)?.u32()?.into_no_null_iter().collect())
 }
 
-fn i64s(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i64>>> {
+fn i64s(df: &DataFrame, name: &str) -> PolarsResult<Ints> {
     Ok(df.column(name)?.i64()?.iter().collect())
 }
 
-fn value_of(indicator: Indicator, value: i64, den: i64) -> Value {
-    if indicator.is_percentage() {
-        Value::Pct(Ratio::new(value, den))
-    } else {
-        Value::Count(value)
+/// A column of a collected frame (nulls where a left join found nothing).
+type Ints = Vec<Option<i64>>;
+
+/// One indicator's columns of a collected frame, read out once.
+struct Numbers {
+    indicator: Indicator,
+    value: Ints,
+    /// A percentage's denominator.
+    den: Option<Ints>,
+    earlier: Option<Ints>,
+    /// The target and the value over the partnerships with one.
+    target: Option<(Ints, Ints)>,
+}
+
+impl Numbers {
+    /// All eleven indicators, in export order; `with_extras` reads the
+    /// year-earlier and target columns too.
+    fn read(df: &DataFrame, with_extras: bool) -> PolarsResult<Vec<Numbers>> {
+        Indicator::ALL
+            .into_iter()
+            .map(|indicator| {
+                let (value, den) = plan::number_columns(indicator);
+                let extras = with_extras && indicator.has_growth();
+                let targets = with_extras && indicator.can_have_target();
+                Ok(Numbers {
+                    indicator,
+                    value: i64s(df, value)?,
+                    den: den.map(|d| i64s(df, d)).transpose()?,
+                    earlier: extras
+                        .then(|| i64s(df, &plan::earlier_column(indicator)))
+                        .transpose()?,
+                    target: if targets {
+                        Some((
+                            i64s(df, &plan::target_column(indicator))?,
+                            i64s(df, &plan::target_value_column(indicator))?,
+                        ))
+                    } else {
+                        None
+                    },
+                })
+            })
+            .collect()
+    }
+
+    fn value(&self, row: usize) -> Value {
+        let v = self.value[row].unwrap_or(0);
+        match &self.den {
+            Some(den) => Value::Pct(Ratio::new(v, den[row].unwrap_or(0))),
+            None => Value::Count(v),
+        }
     }
 }
 
@@ -80,60 +123,61 @@ fn value_of(indicator: Indicator, value: i64, den: i64) -> Value {
 fn kpi_rows(kpi: &DataFrame, regions: &[Region], threshold: i64) -> PolarsResult<Vec<KpiRow>> {
     let window = i32s(kpi, plan::WINDOW)?;
     let region = u32s(kpi, frames::name::REGION)?;
-    let ind = i32s(kpi, frames::name::IND)?;
-    let value = i64s(kpi, plan::VALUE)?;
-    let den = i64s(kpi, plan::DEN)?;
-    let earlier = i64s(kpi, plan::EARLIER)?;
-    let target = i64s(kpi, frames::name::TARGET)?;
-    let target_value = i64s(kpi, plan::TARGET_VALUE)?;
+    let numbers = Numbers::read(kpi, true)?;
 
     let small = |v: i64| threshold > 0 && (1..threshold).contains(&v);
-    let mut rows = Vec::with_capacity(kpi.height());
-    for i in 0..kpi.height() {
-        let window = Window::ALL[window[i] as usize];
-        let indicator = Indicator::ALL[ind[i] as usize];
-        let r = &regions[region[i] as usize];
-        let (v, den) = (value[i].unwrap_or(0), den[i].unwrap_or(0));
+    let mut rows = Vec::with_capacity(kpi.height() * numbers.len());
+    for row in 0..kpi.height() {
+        let window = Window::ALL[window[row] as usize];
+        let r = &regions[region[row] as usize];
+        for n in &numbers {
+            let indicator = n.indicator;
+            let v = n.value[row].unwrap_or(0);
 
-        let has_growth = window != Window::Cumulatief && indicator.has_growth();
-        let earlier = earlier[i].unwrap_or(0);
-        let growth = if has_growth {
-            Ratio::new(v - earlier, earlier)
-        } else {
-            None
-        };
+            let earlier = match (&n.earlier, window) {
+                (Some(e), Window::Maand | Window::Jtd) => Some(e[row].unwrap_or(0)),
+                _ => None,
+            };
+            let growth = earlier.and_then(|e| Ratio::new(v - e, e));
 
-        let has_target = window == Window::Jtd && indicator.can_have_target();
-        let target = if has_target { target[i] } else { None };
-        let realisation = target.and_then(|t| Ratio::new(target_value[i].unwrap_or(0), t));
+            let (target, realisation) = match (&n.target, window) {
+                (Some((target, value)), Window::Jtd) => (
+                    target[row],
+                    target[row].and_then(|t| Ratio::new(value[row].unwrap_or(0), t)),
+                ),
+                _ => (None, None),
+            };
 
-        let suppressed = if indicator.is_count() {
-            small(v)
-        } else if indicator == Indicator::MkbAandeelPct {
-            // value is bedrijven_mkb, den is bedrijven
-            small(v) || small(den)
-        } else {
-            false
-        };
-        let growth_hidden = has_growth && indicator.is_count() && small(earlier);
+            let suppressed = if indicator.is_count() {
+                small(v)
+            } else if indicator == Indicator::MkbAandeelPct {
+                // value is bedrijven_mkb, den is bedrijven
+                small(v) || n.den.as_ref().is_some_and(|d| small(d[row].unwrap_or(0)))
+            } else {
+                false
+            };
+            let growth_hidden = indicator.is_count() && earlier.is_some_and(small);
 
-        rows.push(KpiRow {
-            window,
-            level: r.level,
-            regio_code: r.code.clone(),
-            regio_naam: r.naam.clone(),
-            indicator,
-            value: value_of(indicator, v, den),
-            target,
-            realisation,
-            growth,
-            suppressed,
-            growth_hidden,
-        });
+            rows.push(KpiRow {
+                window,
+                level: r.level,
+                regio_code: r.code.clone(),
+                regio_naam: r.naam.clone(),
+                indicator,
+                value: n.value(row),
+                target,
+                realisation,
+                growth,
+                suppressed,
+                growth_hidden,
+            });
+        }
     }
     Ok(rows)
 }
 
+/// The trend frame is sorted by region, then month; the points come out by
+/// region, indicator, month.
 fn trend_points(
     trends: &DataFrame,
     regions: &[Region],
@@ -141,21 +185,27 @@ fn trend_points(
 ) -> PolarsResult<Vec<TrendPoint>> {
     let w = i32s(trends, frames::name::W)?;
     let region = u32s(trends, frames::name::REGION)?;
-    let ind = i32s(trends, frames::name::IND)?;
-    let value = i64s(trends, plan::VALUE)?;
-    let den = i64s(trends, plan::DEN)?;
-    Ok((0..trends.height())
-        .map(|i| {
-            let r = &regions[region[i] as usize];
-            let indicator = Indicator::ALL[ind[i] as usize];
-            TrendPoint {
-                month: Month::from_index(frames::window_bounds(w[i], period).1),
+    let numbers = Numbers::read(trends, false)?;
+    let mut points = Vec::with_capacity(trends.height() * numbers.len());
+    let mut start = 0;
+    while start < region.len() {
+        let end = start
+            + region[start..]
+                .iter()
+                .take_while(|&&r| r == region[start])
+                .count();
+        let r = &regions[region[start] as usize];
+        for n in &numbers {
+            points.extend((start..end).map(|row| TrendPoint {
+                month: Month::from_index(frames::window_bounds(w[row], period).1),
                 level: r.level,
                 regio_code: r.code.clone(),
                 regio_naam: r.naam.clone(),
-                indicator,
-                value: value_of(indicator, value[i].unwrap_or(0), den[i].unwrap_or(0)),
-            }
-        })
-        .collect())
+                indicator: n.indicator,
+                value: n.value(row),
+            }));
+        }
+        start = end;
+    }
+    Ok(points)
 }

@@ -1,28 +1,43 @@
 //! The polars lazy plans, in three steps, each collected once and reused:
 //!
 //! 1. per partnership and window: flows summed, stocks from the latest
-//!    accepted month, months received and expected;
-//! 2. per region and window: those summed over the region's partnerships,
-//!    then turned long (one row per indicator, a numerator `value` and for
-//!    percentages a denominator `den`);
-//! 3. the export rows (with the year-earlier value and the targets joined
-//!    on) and the trend series, both sorted.
+//!    accepted month, months received and expected, active or not;
+//! 2. per region and window: those summed over the region's partnerships;
+//! 3. the export frame (one row per window and region, with the
+//!    year-earlier numbers and the targets joined on) and the trend frame,
+//!    both sorted.
+//!
+//! Frames stay wide (one column per number) so that step 3 joins a few
+//! thousand rows, not one per indicator. Joins, groups and sorts use one
+//! combined `i64` key where a natural key has several integer parts
+//! (`pps × window`, `region × window`): polars handles a single integer key
+//! several times faster than a composite one.
 
 use polars::prelude::*;
 
 use super::frames::{
     Inputs, MEASURES, TREND_LEVELS, TREND_MONTHS, W_CUM, W_JTD, W_JTD_PREV, W_MAAND, W_MAAND_PREV,
-    name,
+    WINDOW_COUNT, name,
 };
 use crate::model::{Indicator, Window};
 
 pub(super) const WINDOW: &str = "window";
-pub(super) const VALUE: &str = "value";
-pub(super) const DEN: &str = "den";
-pub(super) const EARLIER: &str = "earlier";
-pub(super) const TARGET_VALUE: &str = "target_value";
+const TARGET_VALUE: &str = "target_value";
 const W_PREV: &str = "w_prev";
-const KEY: &str = "cross_key";
+const CROSS: &str = "cross_key";
+/// `pps × window`
+const PW: &str = "pw_key";
+/// `region × window`
+const RW: &str = "rw_key";
+/// `region × indicator`
+const RI: &str = "ri_key";
+const PREV: &str = "prev_key";
+const ORDER: &str = "order_key";
+
+/// Room for the window ids in the combined keys.
+const W_SLOTS: i64 = 32;
+const IND_SLOTS: i64 = 16;
+const _: () = assert!(WINDOW_COUNT as i64 <= W_SLOTS && Indicator::ALL.len() as i64 <= IND_SLOTS);
 
 /// Integer literals of an exact type: a plain `lit` of an integer is a
 /// dynamic literal whose type polars infers, while join keys and the
@@ -35,39 +50,79 @@ fn lit_i64(value: i64) -> Expr {
     lit(value).cast(DataType::Int64)
 }
 
-/// The per-partnership numbers that are summed over a region.
-fn additive_columns() -> Vec<&'static str> {
+/// `outer × slots + inner`, as `i64`.
+fn combine(outer: Expr, slots: i64, inner: Expr) -> Expr {
+    outer.cast(DataType::Int64) * lit_i64(slots) + inner.cast(DataType::Int64)
+}
+
+/// The key of column `id` (a partnership or region) in window `w`.
+fn in_window(id: &str, w: Expr) -> Expr {
+    combine(col(id), W_SLOTS, w)
+}
+
+/// Column names in the collected frames, for the export and trend frames'
+/// readers.
+pub(super) fn earlier_column(indicator: Indicator) -> String {
+    format!("{}_earlier", indicator.name())
+}
+
+pub(super) fn target_column(indicator: Indicator) -> String {
+    format!("{}_target", indicator.name())
+}
+
+pub(super) fn target_value_column(indicator: Indicator) -> String {
+    format!("{}_target_value", indicator.name())
+}
+
+/// The numbers summed per region: the measures, active partnerships,
+/// months received and expected.
+fn summed_columns() -> Vec<&'static str> {
     let mut cols: Vec<&str> = MEASURES.iter().map(|m| m.name()).collect();
-    cols.extend([
-        Indicator::Studenten.name(),
-        Indicator::Deelnemers.name(),
-        Indicator::PpsActief.name(),
-        name::RECEIVED,
-        name::EXPECTED,
-    ]);
+    cols.extend([Indicator::PpsActief.name(), name::RECEIVED, name::EXPECTED]);
     cols
+}
+
+/// The (numerator, denominator) columns of an indicator in a frame with
+/// the summed columns: a count has no denominator.
+pub(super) fn number_columns(indicator: Indicator) -> (&'static str, Option<&'static str>) {
+    match indicator {
+        Indicator::MkbAandeelPct => (
+            Indicator::BedrijvenMkb.name(),
+            Some(Indicator::Bedrijven.name()),
+        ),
+        Indicator::AanleveringPct => (name::RECEIVED, Some(name::EXPECTED)),
+        count => (count.name(), None),
+    }
+}
+
+/// The two derived counts, from the summed columns.
+fn derived_counts() -> [Expr; 2] {
+    let studenten = col(Indicator::StudentenBol.name()) + col(Indicator::StudentenBbl.name());
+    let deelnemers =
+        studenten.clone() + col(Indicator::Werkenden.name()) + col(Indicator::Werkzoekenden.name());
+    [
+        studenten.alias(Indicator::Studenten.name()),
+        deelnemers.alias(Indicator::Deelnemers.name()),
+    ]
 }
 
 /// What the export and the trend charts are made of.
 #[derive(Debug)]
 pub(super) struct Collected {
-    /// `window, region, ind, value, den, earlier, target, target_value`,
-    /// sorted by window, region, ind.
+    /// One row per (kpi window, region), sorted by window and region:
+    /// `window, region`, every indicator's number columns, and per indicator
+    /// the year-earlier value and target columns where they apply.
     pub kpi: DataFrame,
-    /// `w, region, ind, value, den`, sorted by region, ind, w.
+    /// One row per (trend month, trend-level region), sorted by region and
+    /// month: `w, region` and the number columns.
     pub trends: DataFrame,
 }
 
 pub(super) fn run(inputs: &Inputs, year: i32) -> PolarsResult<Collected> {
     let per_pps = per_partnership(inputs)?;
     let per_region = per_region(inputs, &per_pps)?;
-    let long = to_long(
-        per_region.lazy(),
-        &[name::W, name::REGION, name::LEVEL],
-        &Indicator::ALL,
-    )?
-    .collect()?;
-    let targets = targets(inputs, &per_pps, year)?;
+    let targets = targets(inputs, &per_pps, year);
+    let regions = inputs.regions.len() as i64;
 
     let kpi_windows = DataFrame::new_infer_height(vec![
         Column::new(name::W.into(), [W_MAAND, W_JTD, W_CUM]),
@@ -79,46 +134,32 @@ pub(super) fn run(inputs: &Inputs, year: i32) -> PolarsResult<Collected> {
                 Window::Cumulatief as i32,
             ],
         ),
-        // -1 matches no window: cumulatief has no growth.
+        // -1 matches no window (the key's window part would be 31):
+        // cumulatief has no growth.
         Column::new(W_PREV.into(), [W_MAAND_PREV, W_JTD_PREV, -1]),
     ])?;
-    let earlier = long.clone().lazy().select([
-        col(name::W).alias(W_PREV),
-        col(name::REGION),
-        col(name::IND),
-        col(VALUE).alias(EARLIER),
-    ]);
-    let keys = |names: &[&str]| names.iter().map(|n| col(*n)).collect::<Vec<_>>();
-    let kpi = long
+    let mut earlier = vec![col(RW).alias(PREV)];
+    earlier.extend(
+        Indicator::ALL
+            .into_iter()
+            .filter(|i| i.has_growth())
+            .map(|i| col(i.name()).alias(earlier_column(i))),
+    );
+    let kpi = per_region
         .clone()
         .lazy()
         .inner_join(kpi_windows.lazy(), col(name::W), col(name::W))
-        .join(
-            earlier,
-            keys(&[W_PREV, name::REGION, name::IND]),
-            keys(&[W_PREV, name::REGION, name::IND]),
-            JoinArgs::new(JoinType::Left),
+        .with_columns([
+            in_window(name::REGION, col(W_PREV)).alias(PREV),
+            combine(col(WINDOW), regions, col(name::REGION)).alias(ORDER),
+        ])
+        .left_join(
+            per_region.clone().lazy().select(earlier),
+            col(PREV),
+            col(PREV),
         )
-        .join(
-            targets,
-            keys(&[WINDOW, name::REGION, name::IND]),
-            keys(&[WINDOW, name::REGION, name::IND]),
-            JoinArgs::new(JoinType::Left),
-        )
-        .select(keys(&[
-            WINDOW,
-            name::REGION,
-            name::IND,
-            VALUE,
-            DEN,
-            EARLIER,
-            name::TARGET,
-            TARGET_VALUE,
-        ]))
-        .sort(
-            [WINDOW, name::REGION, name::IND],
-            SortMultipleOptions::default(),
-        )
+        .left_join(targets, col(RW), col(RW))
+        .sort([ORDER], SortMultipleOptions::default())
         .collect()?;
 
     let trend_level = TREND_LEVELS
@@ -126,14 +167,11 @@ pub(super) fn run(inputs: &Inputs, year: i32) -> PolarsResult<Collected> {
         .map(|&l| col(name::LEVEL).eq(lit_i32(l as i32)))
         .reduce(Expr::or)
         .expect("at least one trend level");
-    let trends = long
+    // RW is region × window: sorting on it sorts by region, then month.
+    let trends = per_region
         .lazy()
         .filter(col(name::W).lt(lit_i32(TREND_MONTHS)).and(trend_level))
-        .select(keys(&[name::W, name::REGION, name::IND, VALUE, DEN]))
-        .sort(
-            [name::REGION, name::IND, name::W],
-            SortMultipleOptions::default(),
-        )
+        .sort([RW], SortMultipleOptions::default())
         .collect()?;
     Ok(Collected { kpi, trends })
 }
@@ -141,13 +179,13 @@ pub(super) fn run(inputs: &Inputs, year: i32) -> PolarsResult<Collected> {
 /// Step 1: one row per (partnership, window), every partnership in every
 /// window (those without rows contribute zeros and their expected months).
 fn per_partnership(inputs: &Inputs) -> PolarsResult<DataFrame> {
-    let by_month = || SortMultipleOptions::default();
     let mut aggs: Vec<Expr> = MEASURES
         .iter()
         .map(|m| {
             if matches!(m, Indicator::Bedrijven | Indicator::BedrijvenMkb) {
-                // counts hold at most one row per partnership and month
-                col(m.name()).sort_by([col(name::MONTH)], by_month()).last()
+                // A stock: the value in the latest month (counts hold at
+                // most one row per partnership and month).
+                col(m.name()).max_by(col(name::MONTH))
             } else {
                 col(m.name()).sum()
             }
@@ -163,7 +201,7 @@ fn per_partnership(inputs: &Inputs) -> PolarsResult<DataFrame> {
             col(name::MONTH),
             col(name::MONTH),
         )
-        .group_by([col(name::PPS), col(name::W)])
+        .group_by([in_window(name::PPS, col(name::W)).alias(PW)])
         .agg(aggs);
 
     // Expected months: from max(first, start) to min(last, end), if any.
@@ -195,47 +233,44 @@ fn per_partnership(inputs: &Inputs) -> PolarsResult<DataFrame> {
     );
     filled.push(col(name::EXPECTED));
 
-    let keys = [col(name::PPS), col(name::W)];
     inputs
         .partnerships
         .clone()
         .lazy()
-        .with_column(lit_i32(0).alias(KEY))
+        .with_column(lit_i32(0).alias(CROSS))
         .inner_join(
             inputs
                 .windows
                 .clone()
                 .lazy()
-                .with_column(lit_i32(0).alias(KEY)),
-            col(KEY),
-            col(KEY),
+                .with_column(lit_i32(0).alias(CROSS)),
+            col(CROSS),
+            col(CROSS),
         )
-        .with_column(expected)
-        .join(stats, keys.clone(), keys, JoinArgs::new(JoinType::Left))
+        .with_columns([in_window(name::PPS, col(name::W)).alias(PW), expected])
+        .left_join(stats, col(PW), col(PW))
         .select(filled)
-        .with_columns([
-            (col(Indicator::StudentenBol.name()) + col(Indicator::StudentenBbl.name()))
-                .alias(Indicator::Studenten.name()),
+        .with_column(
             col(name::RECEIVED)
                 .gt(lit_i64(0))
                 .cast(DataType::Int64)
                 .alias(Indicator::PpsActief.name()),
-        ])
-        .with_column(
-            (col(Indicator::Studenten.name())
-                + col(Indicator::Werkenden.name())
-                + col(Indicator::Werkzoekenden.name()))
-            .alias(Indicator::Deelnemers.name()),
         )
         .collect()
 }
 
-/// Step 2: sums over each region's partnerships, per window. Trend-only
-/// windows are summed for the trend levels only.
+/// Step 2: sums over each region's partnerships, per window (trend-only
+/// windows for the trend levels only). Columns `rw_key, w, region, level`,
+/// the summed columns and the derived counts.
 fn per_region(inputs: &Inputs, per_pps: &DataFrame) -> PolarsResult<DataFrame> {
-    let additive = additive_columns();
-    let mut selected: Vec<Expr> = vec![col(name::W), col(name::REGION), col(name::LEVEL)];
-    selected.extend(additive.iter().map(|c| col(*c)));
+    let summed = summed_columns();
+    let mut selected: Vec<Expr> = vec![
+        in_window(name::REGION, col(name::W)).alias(RW),
+        col(name::W),
+        col(name::REGION),
+        col(name::LEVEL),
+    ];
+    selected.extend(summed.iter().map(|c| col(*c)));
 
     let membership = || inputs.membership.clone().lazy();
     let all_levels = per_pps
@@ -257,84 +292,108 @@ fn per_region(inputs: &Inputs, per_pps: &DataFrame) -> PolarsResult<DataFrame> {
 
     // `nl` appears even without partnerships: a zero row per window for
     // region 0 (nl sorts first) keeps it in the sums.
-    let windows = inputs.windows.column(name::W)?.i32()?.len();
+    let w = inputs.windows.column(name::W)?;
+    let windows = w.len();
     let mut zero = vec![
-        inputs.windows.column(name::W)?.clone(),
+        Column::new(
+            RW.into(),
+            w.i32()?
+                .into_no_null_iter()
+                .map(i64::from)
+                .collect::<Vec<_>>(),
+        ),
+        w.clone(),
         Column::new(name::REGION.into(), vec![0u32; windows]),
         Column::new(name::LEVEL.into(), vec![0i32; windows]),
     ];
     zero.extend(
-        additive
+        summed
             .iter()
             .map(|c| Column::new((*c).into(), vec![0i64; windows])),
     );
     let zero = DataFrame::new_infer_height(zero)?;
 
+    let mut aggs: Vec<Expr> = [name::W, name::REGION, name::LEVEL]
+        .iter()
+        .map(|c| col(*c).first())
+        .collect();
+    aggs.extend(summed.iter().map(|c| col(*c).sum()));
     concat([all_levels, trend_only, zero.lazy()], UnionArgs::default())?
-        .group_by([col(name::W), col(name::REGION), col(name::LEVEL)])
-        .agg(additive.iter().map(|c| col(*c).sum()).collect::<Vec<_>>())
+        .group_by([col(RW)])
+        .agg(aggs)
+        .with_columns(derived_counts())
         .collect()
 }
 
-/// Per region, for window `jtd` and P's year: the sum of the targets of the
-/// partnerships that have one, and the value over just those partnerships.
-/// Columns `window, region, ind, target, target_value`.
-fn targets(inputs: &Inputs, per_pps: &DataFrame, year: i32) -> PolarsResult<LazyFrame> {
+/// Per region, for window `jtd` and P's year, for each indicator that can
+/// have a target: the sum of the targets of the partnerships that have one
+/// (null when none has), and the value over just those partnerships.
+/// Columns `rw_key` and per indicator `<name>_target`, `<name>_target_value`.
+fn targets(inputs: &Inputs, per_pps: &DataFrame, year: i32) -> LazyFrame {
     let targetable: Vec<Indicator> = Indicator::ALL
         .into_iter()
         .filter(|i| i.can_have_target())
         .collect();
-    let values = to_long(
-        per_pps
-            .clone()
-            .lazy()
-            .filter(col(name::W).eq(lit_i32(W_JTD))),
-        &[name::PPS],
-        &targetable,
-    )?;
-    let keys = [col(name::PPS), col(name::IND)];
-    Ok(inputs
+    // The partnership's jtd value of the target's indicator.
+    let [studenten, deelnemers] = derived_counts();
+    let value_of = |i: Indicator| match i {
+        Indicator::Studenten => studenten.clone(),
+        Indicator::Deelnemers => deelnemers.clone(),
+        other => col(other.name()),
+    };
+    let picked = targetable
+        .iter()
+        .fold(lit_i64(0), |rest, &i| {
+            when(col(name::IND).eq(lit_i32(i as i32)))
+                .then(value_of(i))
+                .otherwise(rest)
+        })
+        .alias(TARGET_VALUE);
+
+    // Per (region, indicator) first; then one row per region, a column
+    // pair per indicator.
+    let mut pivot = Vec::new();
+    for &i in &targetable {
+        let this = col(name::IND).eq(lit_i32(i as i32));
+        pivot.push(
+            col(name::TARGET)
+                .filter(this.clone())
+                .first()
+                .alias(target_column(i)),
+        );
+        pivot.push(
+            col(TARGET_VALUE)
+                .filter(this)
+                .first()
+                .alias(target_value_column(i)),
+        );
+    }
+    inputs
         .targets
         .clone()
         .lazy()
         .filter(col(name::YEAR).eq(lit_i32(year)))
-        .join(values, keys.clone(), keys, JoinArgs::new(JoinType::Inner))
+        .inner_join(
+            per_pps
+                .clone()
+                .lazy()
+                .filter(col(name::W).eq(lit_i32(W_JTD))),
+            col(name::PPS),
+            col(name::PPS),
+        )
+        .with_column(picked)
         .inner_join(
             inputs.membership.clone().lazy(),
             col(name::PPS),
             col(name::PPS),
         )
-        .group_by([col(name::REGION), col(name::IND)])
+        .group_by([combine(col(name::REGION), IND_SLOTS, col(name::IND)).alias(RI)])
         .agg([
+            col(name::REGION).first(),
+            col(name::IND).first(),
             col(name::TARGET).sum(),
-            col(VALUE).sum().alias(TARGET_VALUE),
+            col(TARGET_VALUE).sum(),
         ])
-        .with_column(lit_i32(Window::Jtd as i32).alias(WINDOW)))
-}
-
-/// Wide (one column per number) to long: one row per indicator with
-/// `ind`, `value` (the count, or a percentage's numerator) and `den` (a
-/// percentage's denominator, 0 for counts), next to the `keys`.
-fn to_long(wide: LazyFrame, keys: &[&str], indicators: &[Indicator]) -> PolarsResult<LazyFrame> {
-    let parts: Vec<LazyFrame> = indicators
-        .iter()
-        .map(|&ind| {
-            let (value, den) = match ind {
-                Indicator::MkbAandeelPct => (
-                    col(Indicator::BedrijvenMkb.name()),
-                    col(Indicator::Bedrijven.name()),
-                ),
-                Indicator::AanleveringPct => (col(name::RECEIVED), col(name::EXPECTED)),
-                count => (col(count.name()), lit_i64(0)),
-            };
-            let mut exprs: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
-            exprs.extend([
-                lit_i32(ind as i32).alias(name::IND),
-                value.alias(VALUE),
-                den.alias(DEN),
-            ]);
-            wide.clone().select(exprs)
-        })
-        .collect();
-    concat(parts, UnionArgs::default())
+        .group_by([in_window(name::REGION, lit_i32(W_JTD)).alias(RW)])
+        .agg(pivot)
 }

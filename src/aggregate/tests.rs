@@ -65,20 +65,22 @@ fn target(id: &str, year: i32, indicator: Indicator, value: i64) -> TargetRecord
 
 /// Period 2026-03.
 /// - A: GM0001 (LD01, PV20, AM01), consortium Alpha, since 2024-01; no row
-///   in 2026-02 (its stock is carried from 2026-01 only until 2026-03).
+///   in 2026-02; its 2026-01 stock (25) is higher than its latest (22), so
+///   "latest" and "largest" differ.
 /// - B: GM0002 (LD01, PV21, AM02), consortium Alpha, starts mid-year 2026-02;
 ///   no row in 2026-03.
 /// - C: GM0003 (LD03, PV27, AM03), no consortium, 2024-06 until 2026-01.
 /// - D: GM0004 (LD03, PV27, AM03), consortium Beta, starts after P (2026-06).
 ///
 /// Rows (bol, bbl, werk, zoek, bedr, mkb):
-/// - A 2025-01: 1 0 0 0 10 4; 2025-03: 2 1 3 0 12 5; 2026-01: 4 2 1 1 20 8;
+/// - A 2025-01: 1 0 0 0 10 4; 2025-03: 2 1 3 0 12 5; 2026-01: 4 2 1 1 25 8;
 ///   2026-03: 3 1 0 2 22 9
 /// - B 2026-02: 5 0 2 0 6 6
 /// - C 2025-03: 0 0 1 1 3 1; 2026-01: 2 2 0 0 4 2
 ///
-/// Targets 2026: A studenten_bol 20, deelnemers 40; B studenten_bol 10;
-/// C werkenden 5; D bedrijven 0. Target 2025: A studenten_bol 99 (ignored).
+/// Targets 2026: A `studenten_bol` 20, `deelnemers` 40; B `studenten_bol`
+/// 10; C `werkenden` 5; D `bedrijven` 0. Target 2025: A `studenten_bol` 99
+/// (ignored).
 fn fixture() -> Accepted {
     Accepted {
         partnerships: vec![
@@ -90,7 +92,7 @@ fn fixture() -> Accepted {
         counts: vec![
             count("A", m(2025, 1), [1, 0, 0, 0, 10, 4]),
             count("A", m(2025, 3), [2, 1, 3, 0, 12, 5]),
-            count("A", m(2026, 1), [4, 2, 1, 1, 20, 8]),
+            count("A", m(2026, 1), [4, 2, 1, 1, 25, 8]),
             count("A", m(2026, 3), [3, 1, 0, 2, 22, 9]),
             count("B", m(2026, 2), [5, 0, 2, 0, 6, 6]),
             count("C", m(2025, 3), [0, 0, 1, 1, 3, 1]),
@@ -617,6 +619,7 @@ fn trends() {
     // Stocks in a month window: only that month's rows (2026-02: B only).
     let bedr = series("LD01", Indicator::Bedrijven);
     assert_eq!(bedr[22].1, Value::Count(6));
+    assert_eq!(series("NL", Indicator::Bedrijven)[21].1, Value::Count(29));
     let aanlevering = series("NL", Indicator::AanleveringPct);
     // 2026-01: A and C expected and received (B not started): 100.0.
     assert_eq!(aanlevering[21].1, Value::Pct(Ratio::new(2, 2)));
