@@ -64,7 +64,15 @@ impl Outcome {
 pub fn run(job: &Job, started: &str, progress: &(dyn Fn(&str) + Sync)) -> Result<Outcome, Error> {
     let _lock = publish::lock(&job.output, started)?;
     let clock = std::time::Instant::now();
-    let lap = |stage: &str| format!("{stage} done at {:.3} s", clock.elapsed().as_secs_f64());
+    let lap = |stage: &str| {
+        let peak = peak_memory_mb()
+            .map(|mb| format!(", peak memory {mb} MB"))
+            .unwrap_or_default();
+        format!(
+            "{stage} done at {:.3} s{peak}",
+            clock.elapsed().as_secs_f64()
+        )
+    };
 
     let ingested = ingest::read(&job.input, Some(&job.output), progress)?;
     progress(&lap("ingest"));
@@ -123,6 +131,15 @@ pub fn run(job: &Job, started: &str, progress: &(dyn Fn(&str) + Sync)) -> Result
     let folder = staging.commit()?;
     progress(&lap("publishing"));
     Ok(outcome(period, folder, &ingested, &validated, names))
+}
+
+/// The process's peak resident memory so far, where the system tells
+/// (Linux: `VmHWM` in `/proc/self/status`).
+fn peak_memory_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
 }
 
 /// Test-only fault hook: announce, then wait to be killed.
