@@ -74,9 +74,10 @@ pub fn run(job: &Job, started: &str, progress: &(dyn Fn(&str) + Sync)) -> Result
         )
     };
 
-    let ingested = ingest::read(&job.input, Some(&job.output), progress)?;
+    let mut ingested = ingest::read(&job.input, Some(&job.output), progress)?;
     progress(&lap("ingest"));
     let validated = validate::check(&ingested, &job.regions, job.period)?;
+    ingested.release_rows();
     let period = validated.period;
     progress(&format!(
         "{}: period {period}, {} count rows accepted, {} rows or files rejected",

@@ -15,7 +15,7 @@ pub mod value;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-use calamine::{Data, Range, Reader, SheetType};
+use calamine::{Data, Ods, Range, Reader, SheetType, Sheets, Xlsx};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -73,6 +73,8 @@ pub struct Sheet {
     pub empty: bool,
     /// Completely blank rows below the header.
     pub blank: u32,
+    /// Non-blank rows below the header.
+    read: usize,
     pub rows: Rows,
 }
 
@@ -93,13 +95,19 @@ impl Sheet {
         }
     }
 
-    /// Rows read (non-blank rows below the header).
+    /// Rows read (non-blank rows below the header), also after
+    /// [`Ingested::release_rows`].
     pub fn read(&self) -> usize {
-        match &self.rows {
-            Rows::None => 0,
-            Rows::Register(r) => r.len(),
-            Rows::Targets(r) => r.len(),
-            Rows::Counts(r) => r.len(),
+        self.read
+    }
+}
+
+impl Ingested {
+    /// Frees the rows (the bulk of the memory) once validation has taken
+    /// what it needs; file and sheet descriptions stay for the outputs.
+    pub fn release_rows(&mut self) {
+        for sheet in self.files.iter_mut().flat_map(|f| f.sheets.iter_mut()) {
+            sheet.rows = Rows::None;
         }
     }
 }
@@ -295,7 +303,7 @@ fn read_file(path: String, full: &Path) -> InputFile {
     let sha256 = hex(&Sha256::digest(&bytes));
     let sheets = match kind_of(&path) {
         Some(Kind::Csv) => delimited::read(&bytes).map(|range| vec![sheet(String::new(), range)]),
-        _ => read_workbook(bytes),
+        _ => read_workbook(&bytes, path.to_ascii_lowercase().ends_with(".ods")),
     };
     match sheets {
         Ok(sheets) => {
@@ -325,11 +333,11 @@ fn read_file(path: String, full: &Path) -> InputFile {
 /// Opens a workbook by its content (a `.xls` that is really `.xlsx` is
 /// fine) and reads every worksheet. Any sheet that fails makes the whole
 /// file unreadable: half a file is worse than a clear rejection.
-fn read_workbook(bytes: Vec<u8>) -> Result<Vec<Sheet>, String> {
+fn read_workbook(bytes: &[u8], ods_first: bool) -> Result<Vec<Sheet>, String> {
     if bytes.starts_with(b"\xD0\xCF\x11\xE0") && is_encrypted_ooxml(&bytes) {
         return Err("the workbook is password-protected (encrypted)".to_owned());
     }
-    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+    let mut workbook = open_workbook(&bytes, ods_first)
         .map_err(|e| format!("not a readable spreadsheet (xlsx, xls or ods): {e}"))?;
     let names: Vec<String> = workbook
         .sheets_metadata()
@@ -345,6 +353,32 @@ fn read_workbook(bytes: Vec<u8>) -> Result<Vec<Sheet>, String> {
         sheets.push(sheet(name, range));
     }
     Ok(sheets)
+}
+
+/// Opens the workbook with the reader its content calls for: a zip is
+/// xlsx or ods (the extension decides which is tried first), anything else
+/// goes to calamine's detection (xls). Reads from the bytes in place.
+fn open_workbook(bytes: &[u8], ods_first: bool) -> Result<Sheets<Cursor<&[u8]>>, calamine::Error> {
+    let cursor = Cursor::new(bytes);
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return calamine::open_workbook_auto_from_rs(cursor);
+    }
+    let xlsx = || calamine::open_workbook_from_rs::<Xlsx<_>, _>(cursor.clone()).map(Sheets::Xlsx);
+    let ods = || calamine::open_workbook_from_rs::<Ods<_>, _>(cursor.clone()).map(Sheets::Ods);
+    let first = if ods_first {
+        ods().map_err(calamine::Error::from)
+    } else {
+        xlsx().map_err(calamine::Error::from)
+    };
+    first
+        .or_else(|_| {
+            if ods_first {
+                xlsx().map_err(calamine::Error::from)
+            } else {
+                ods().map_err(calamine::Error::from)
+            }
+        })
+        .or_else(|_| calamine::open_workbook_auto_from_rs(cursor.clone()))
 }
 
 /// An encrypted xlsx is an OLE compound file holding an `EncryptedPackage`
@@ -369,6 +403,7 @@ fn sheet(name: String, mut range: Range<Data>) -> Sheet {
             header_row: 0,
             empty,
             blank: 0,
+            read: 0,
             rows: Rows::None,
         };
     };
@@ -393,6 +428,7 @@ fn sheet(name: String, mut range: Range<Data>) -> Sheet {
             .collect();
         rows.push((first_row + r as u32 + 1, taken));
     }
+    let read = rows.len();
     let rows = match found.table {
         Table::Register => Rows::Register(rows.into_iter().map(register_row).collect()),
         Table::Targets => Rows::Targets(rows.into_iter().map(target_row).collect()),
@@ -414,6 +450,7 @@ fn sheet(name: String, mut range: Range<Data>) -> Sheet {
         header_row,
         empty: false,
         blank,
+        read,
         rows,
     }
 }

@@ -214,14 +214,20 @@ impl<'a> Checker<'a> {
         required: bool,
         context: (Option<&String>, Option<Month>),
     ) {
-        let column = self.sheet(place).column_label(column_index);
-        let raw_text = value::raw(raw);
-        let (rule, message) = match parsed {
+        // Most cells are fine: decide that before building any text.
+        let rule = match parsed {
             Parsed::Value(_) => return,
             Parsed::Empty if !required => return,
-            Parsed::Empty => (Rule::MissingValue, rules::missing_value(&column)),
-            Parsed::Bad => (Rule::BadValue, rules::bad_value(kind, &column, &raw_text)),
-            Parsed::Negative => (Rule::Negative, rules::negative(&column, &raw_text)),
+            Parsed::Empty => Rule::MissingValue,
+            Parsed::Bad => Rule::BadValue,
+            Parsed::Negative => Rule::Negative,
+        };
+        let column = self.sheet(place).column_label(column_index);
+        let raw_text = value::raw(raw);
+        let message = match rule {
+            Rule::MissingValue => rules::missing_value(&column),
+            Rule::BadValue => rules::bad_value(kind, &column, &raw_text),
+            _ => rules::negative(&column, &raw_text),
         };
         self.reject(
             place,
@@ -266,18 +272,27 @@ impl<'a> Checker<'a> {
 
     /// Keeps one copy of identical keys (the rest are duplicates) and
     /// rejects every copy of a key whose values differ.
-    fn deduplicate<K: Ord + Clone, V: PartialEq>(
+    fn deduplicate<K: Ord, V: PartialEq>(
         &mut self,
-        candidates: Vec<Candidate<K, V>>,
+        mut candidates: Vec<Candidate<K, V>>,
         describe: impl Fn(&K) -> String,
         key_context: impl Fn(&K) -> (Option<String>, Option<Month>),
     ) -> Vec<Candidate<K, V>> {
-        let mut groups: BTreeMap<K, Vec<Candidate<K, V>>> = BTreeMap::new();
-        for c in candidates {
-            groups.entry(c.key.clone()).or_default().push(c);
-        }
-        let mut kept = Vec::with_capacity(groups.len());
-        for (key, mut copies) in groups {
+        // A stable sort keeps the copies of one key in file order, so the
+        // first copy read is the one kept.
+        candidates.sort_by(|a, b| a.key.cmp(&b.key));
+        let mut kept = Vec::with_capacity(candidates.len());
+        let mut rest = candidates.into_iter().peekable();
+        while let Some(first) = rest.next() {
+            if rest.peek().is_none_or(|next| next.key != first.key) {
+                kept.push(first);
+                continue;
+            }
+            let mut copies = vec![first];
+            while let Some(next) = rest.next_if(|c| c.key == copies[0].key) {
+                copies.push(next);
+            }
+            let key = &copies[0].key;
             if copies.iter().all(|c| c.values == copies[0].values) {
                 for extra in &copies[1..] {
                     let sheet = extra.place.sheet.unwrap_or(0);
@@ -289,7 +304,7 @@ impl<'a> Checker<'a> {
                 copies.truncate(1);
                 kept.extend(copies);
             } else {
-                let (pps_id, month) = key_context(&key);
+                let (pps_id, month) = key_context(key);
                 for c in &copies {
                     let others: Vec<String> = copies
                         .iter()
@@ -303,7 +318,7 @@ impl<'a> Checker<'a> {
                         0,
                         raw,
                         Rule::DuplicateConflict,
-                        rules::duplicate_conflict(&describe(&key), &others.join(", ")),
+                        rules::duplicate_conflict(&describe(key), &others.join(", ")),
                         pps_id.as_ref(),
                         month,
                     );
