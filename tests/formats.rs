@@ -366,3 +366,82 @@ fn a_folder_that_cannot_be_listed_is_reported_not_skipped() {
         rejects[0]["melding"]
     );
 }
+
+#[test]
+fn ids_and_municipality_codes_typed_as_numbers() {
+    let s = Scenario::new();
+    s.xlsx(
+        "input/register.xlsx",
+        &[(
+            "Register",
+            vec![
+                vec![
+                    T("Partnership ID"),
+                    T("Name"),
+                    T("Municipality code"),
+                    T("Start date"),
+                ],
+                vec![N(101.0), T("Honderdeen"), N(363.0), T("1-9-2025")],
+                vec![
+                    T(" 102 "),
+                    T("Honderdtwee"),
+                    T("gm0014"),
+                    Cell::Date(2025, 9, 15),
+                ],
+            ],
+        )],
+    );
+    s.file(
+        "input/counts.csv",
+        format!("{COUNTS_HEADER}\n101,sep 2025,1,2,3,4,10,5\n102,2025-09-30,1,2,3,4,10,5\n"),
+    );
+    let run = s.run(&["run"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let export = s.export("2025-09");
+    let codes: Vec<&str> = export
+        .iter()
+        .filter(|r| {
+            r["niveau"] == "pps" && r["venster"] == "maand" && r["indicator"] == "studenten_bol"
+        })
+        .map(|r| r["regio_code"].as_str())
+        .collect();
+    assert_eq!(codes, ["101", "102"]);
+    let amsterdam = export
+        .iter()
+        .find(|r| {
+            r["niveau"] == "provincie"
+                && r["regio_code"] == "PV27"
+                && r["venster"] == "maand"
+                && r["indicator"] == "werkenden"
+        })
+        .unwrap();
+    assert_eq!(amsterdam["waarde"], "");
+    assert_eq!(
+        amsterdam["onderdrukt"], "true",
+        "3 is below the threshold of 5"
+    );
+}
+
+#[test]
+fn a_header_below_row_twenty_is_not_found() {
+    let s = Scenario::with_register();
+    let mut rows: Vec<Vec<Cell>> = (0..20).map(|_| vec![T("toelichting")]).collect();
+    rows.push(vec![T("pps_id"), T("periode")]);
+    rows.push(vec![T("A"), T("2026-01")]);
+    s.xlsx("input/late.xlsx", &[("Blad1", rows)]);
+    s.file(
+        "input/counts.csv",
+        format!("{COUNTS_HEADER}\nA,2026-01,1,2,3,4,10,5\n"),
+    );
+    assert_eq!(s.run(&["validate"]).code, 0);
+    let sheet = s.sheet_counts("2026-01", "late.xlsx");
+    assert_eq!(sheet["table"], "ignored");
+    let manifest = s.manifest("2026-01");
+    assert!(
+        manifest["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["file"] == "late.xlsx")
+    );
+}
