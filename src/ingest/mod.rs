@@ -334,10 +334,10 @@ fn read_file(path: String, full: &Path) -> InputFile {
 /// fine) and reads every worksheet. Any sheet that fails makes the whole
 /// file unreadable: half a file is worse than a clear rejection.
 fn read_workbook(bytes: &[u8], ods_first: bool) -> Result<Vec<Sheet>, String> {
-    if bytes.starts_with(b"\xD0\xCF\x11\xE0") && is_encrypted_ooxml(&bytes) {
+    if bytes.starts_with(b"\xD0\xCF\x11\xE0") && is_encrypted_ooxml(bytes) {
         return Err("the workbook is password-protected (encrypted)".to_owned());
     }
-    let mut workbook = open_workbook(&bytes, ods_first)
+    let mut workbook = open_workbook(bytes, ods_first)
         .map_err(|e| format!("not a readable spreadsheet (xlsx, xls or ods): {e}"))?;
     let names: Vec<String> = workbook
         .sheets_metadata()

@@ -5,9 +5,9 @@
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::{
-    FIGURE_WIDTH, Figures, Kind, ReportInput, Styles, cell_format, figure_headers,
-    figure_highlights, figure_legend, indicator_label, level_sheet_name, month_long, note_block,
-    page_setup, suppression_note, text_width,
+    FIGURE_WIDTH, FigureCell, Figures, Kind, Line, ReportInput, Styles, figure_cells,
+    figure_headers, figure_highlights, figure_legend, indicator_label, level_sheet_name,
+    month_long, note_block, page_setup, suppression_note, text_width,
 };
 use crate::model::{Level, Window};
 
@@ -79,34 +79,57 @@ pub(super) fn sheet(
     }
     ws.set_row_height(HEADER_ROW, 32)?;
 
+    // One band per region: its rows share a light fill or none. Values
+    // are written first and formats after, each to a run of equal cells
+    // at once: the worksheet hashes every format it is given, and once per
+    // cell that was most of the time this sheet took.
+    let hidden_format =
+        [false, true].map(|band| styles.cell(Kind::Text, band, false).clone().set_indent(1));
+    let mut hidden = String::new();
     let mut row = HEADER_ROW;
-    let mut band = true;
-    let mut previous: Option<&str> = None;
-    for line in &lines {
-        row += 1;
-        if previous != Some(line.code) {
-            band = !band;
-            previous = Some(line.code);
-        }
-        let text = cell_format(Kind::Text, band, false);
-        ws.write_string_with_format(row, CODE, line.code, &text)?;
-        ws.write_string_with_format(row, NAAM, line.naam, &text)?;
-        ws.write_string_with_format(row, INDICATOR, indicator_label(line.indicator), &text)?;
-        super::write_figures(&mut ws, row, FIRST_FIGURE, line, band)?;
-        let hidden: Vec<String> = Window::ALL
-            .into_iter()
-            .filter_map(|w| line.window(w))
-            .filter_map(|r| {
-                if r.suppressed {
-                    Some(r.window.name().to_owned())
-                } else if r.growth_hidden {
-                    Some(format!("groei {}", r.window.name()))
-                } else {
-                    None
+    let regions = lines.chunk_by(|a, b| a.code == b.code);
+    for (region, band) in regions.zip([false, true].into_iter().cycle()) {
+        let first = row + 1;
+        let cells: Vec<[FigureCell; 7]> = region.iter().map(|line| figure_cells(line)).collect();
+        for (line, figures) in region.iter().zip(&cells) {
+            row += 1;
+            ws.write_string(row, CODE, line.code)?;
+            ws.write_string(row, NAAM, line.naam)?;
+            ws.write_string(row, INDICATOR, indicator_label(line.indicator))?;
+            for (c, (value, _, _)) in (FIRST_FIGURE..).zip(figures) {
+                if let Some(v) = value {
+                    ws.write_number(row, c, *v)?;
                 }
-            })
-            .collect();
-        ws.write_string_with_format(row, SUPPRESSED, hidden.join(", "), &text.set_indent(1))?;
+            }
+            hidden_windows(line, &mut hidden);
+            if !hidden.is_empty() {
+                ws.write_string(row, SUPPRESSED, hidden.as_str())?;
+            }
+        }
+        // Cells without a value get their format as a blank cell.
+        ws.set_range_format(
+            first,
+            CODE,
+            row,
+            INDICATOR,
+            styles.cell(Kind::Text, band, false),
+        )?;
+        for (i, c) in (FIRST_FIGURE..SUPPRESSED).enumerate() {
+            let mut start = first;
+            for run in cells.chunk_by(|a, b| (a[i].1, a[i].2) == (b[i].1, b[i].2)) {
+                let (_, kind, muted) = run[0][i];
+                let end = start + run.len() as u32 - 1;
+                ws.set_range_format(start, c, end, c, styles.cell(kind, band, muted))?;
+                start = end + 1;
+            }
+        }
+        ws.set_range_format(
+            first,
+            SUPPRESSED,
+            row,
+            SUPPRESSED,
+            &hidden_format[usize::from(band)],
+        )?;
     }
     if lines.is_empty() {
         ws.write_string_with_format(
@@ -122,4 +145,24 @@ pub(super) fn sheet(
     ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
     figure_highlights(&mut ws, HEADER_ROW + 1, row, FIRST_FIGURE, period)?;
     Ok(ws)
+}
+
+/// Which windows of `line` the export leaves empty (`maand, groei jtd`),
+/// into `out`.
+fn hidden_windows(line: &Line<'_>, out: &mut String) {
+    out.clear();
+    for r in Window::ALL.into_iter().filter_map(|w| line.window(w)) {
+        let what = if r.suppressed {
+            ""
+        } else if r.growth_hidden {
+            "groei "
+        } else {
+            continue;
+        };
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        out.push_str(what);
+        out.push_str(r.window.name());
+    }
 }

@@ -56,6 +56,8 @@ impl<'a> Status<'a> {
         let months = (0..period.month() as i32)
             .map(|i| period.january().offset(i))
             .collect();
+        // Only January..=P is ever looked up.
+        let shown = |month: Month| period.january() <= month && month <= period;
         Status {
             period,
             months,
@@ -63,6 +65,7 @@ impl<'a> Status<'a> {
             received: accepted
                 .counts
                 .iter()
+                .filter(|c| shown(c.month))
                 .map(|c| (c.pps_id.as_str(), c.month))
                 .collect(),
             rejected: input
@@ -70,6 +73,7 @@ impl<'a> Status<'a> {
                 .rejects
                 .iter()
                 .filter_map(|r| Some((r.pps_id.as_deref()?, r.month?)))
+                .filter(|(_, month)| shown(*month))
                 .collect(),
         }
     }
@@ -270,29 +274,39 @@ fn status_grid(
         ws.write_string_with_format(header_row, FIRST_MONTH + i as u16, label, &month_header)?;
     }
 
-    let text = cell_format(Kind::Text, false, false);
-    let center = cell_format(Kind::Center, false, false);
-    let count = cell_format(Kind::Count, false, false);
+    // Values first, then the formats a column range at a time (text keeps
+    // the default format): the worksheet hashes every format it is given.
     let mut r = header_row;
     for p in &status.partnerships {
         r += 1;
-        ws.write_string_with_format(r, 0, format!("{}  {}", p.pps_id, p.naam), &text)?;
-        ws.write_string_with_format(r, 1, p.consortium.as_deref().unwrap_or(""), &text)?;
-        ws.write_string_with_format(r, 2, p.start.to_string(), &center)?;
-        ws.write_string_with_format(
-            r,
-            3,
-            p.end.map(|e| e.to_string()).unwrap_or_default(),
-            &center,
-        )?;
-        let cells: Vec<&str> = status.months.iter().map(|m| status.of(p, *m)).collect();
-        let received = cells.iter().filter(|s| **s == RECEIVED).count();
-        let expected = cells.iter().filter(|s| **s != NOT_APPLICABLE).count();
-        ws.write_number_with_format(r, 4, received as f64, &count)?;
-        ws.write_number_with_format(r, 5, expected as f64, &count)?;
-        for (i, state) in cells.iter().enumerate() {
-            ws.write_string_with_format(r, FIRST_MONTH + i as u16, *state, &center)?;
+        ws.write_string(r, 0, format!("{}  {}", p.pps_id, p.naam))?;
+        ws.write_string(r, 1, p.consortium.as_deref().unwrap_or(""))?;
+        ws.write_string(r, 2, p.start.to_string())?;
+        if let Some(end) = p.end {
+            ws.write_string(r, 3, end.to_string())?;
         }
+        let mut received = 0;
+        let mut expected = 0;
+        for (c, month) in (FIRST_MONTH..).zip(&status.months) {
+            let state = status.of(p, *month);
+            received += usize::from(state == RECEIVED);
+            expected += usize::from(state != NOT_APPLICABLE);
+            ws.write_string(r, c, state)?;
+        }
+        ws.write_number(r, 4, received as f64)?;
+        ws.write_number(r, 5, expected as f64)?;
+    }
+    if r > header_row {
+        let center = styles.cell(Kind::Center, false, false);
+        ws.set_range_format(header_row + 1, 2, r, 3, center)?;
+        ws.set_range_format(
+            header_row + 1,
+            4,
+            r,
+            5,
+            styles.cell(Kind::Count, false, false),
+        )?;
+        ws.set_range_format(header_row + 1, FIRST_MONTH, r, last_col, center)?;
     }
     if status.partnerships.is_empty() {
         r += 1;
@@ -334,8 +348,7 @@ fn accounting(
     ];
     section(ws, styles, row, "Verwerking per blad", headers.len() as u16)?;
     header(ws, styles, row + 1, &headers, 3)?;
-    let text = cell_format(Kind::Text, false, false);
-    let count = cell_format(Kind::Count, false, false);
+    let first = row + 2;
     let mut r = row + 1;
     for (f, file) in input.ingested.files.iter().enumerate() {
         if file.status != FileStatus::Read {
@@ -354,23 +367,24 @@ fn accounting(
                 .and_then(|c| c.get(s))
                 .copied()
                 .unwrap_or_default();
-            ws.write_string_with_format(r, 0, &file.path, &text)?;
-            ws.write_string_with_format(r, 1, &sheet.name, &text)?;
-            ws.write_string_with_format(r, 2, sheet.table().map_or("", |t| t.name()), &text)?;
-            for (i, n) in [
+            ws.write_string(r, 0, &file.path)?;
+            ws.write_string(r, 1, &sheet.name)?;
+            ws.write_string(r, 2, sheet.table().map_or("", |t| t.name()))?;
+            for (c, n) in (3..).zip([
                 counts.read,
                 counts.accepted,
                 counts.rejected,
                 counts.duplicates,
                 counts.later,
                 counts.blank,
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                ws.write_number_with_format(r, 3 + i as u16, n as f64, &count)?;
+            ]) {
+                ws.write_number(r, c, n as f64)?;
             }
         }
+    }
+    // The counts' format for all rows at once (see `status_grid`).
+    if r >= first {
+        ws.set_range_format(first, 3, r, 8, styles.cell(Kind::Count, false, false))?;
     }
     Ok(r)
 }

@@ -5,9 +5,9 @@
 use rust_xlsxwriter::{Format, FormatAlign, Worksheet, XlsxError};
 
 use super::{
-    FIGURE_WIDTH, Figures, Kind, ReportInput, Styles, cell_format, figure_headers,
-    figure_highlights, figure_legend, level_sheet_name, month_long, month_short, note_block,
-    page_setup, report_levels, suppression_note, write_figures, year_to_date,
+    FIGURE_WIDTH, Figures, Kind, ReportInput, Styles, figure_headers, figure_highlights,
+    figure_legend, level_sheet_name, month_long, month_short, note_block, page_setup,
+    report_levels, suppression_note, write_figures, year_to_date,
 };
 use super::{QUALITY_SHEET, SUMMARY_SHEET, TRENDS_SHEET, quality};
 use crate::ingest::FileStatus;
@@ -113,7 +113,7 @@ pub(super) fn sheet(
         };
         ws.write_string_with_format(row, 0, label, &format)?;
         if let Some(line) = figures.find(Level::Nl, indicator) {
-            write_figures(&mut ws, row, 1, line, false)?;
+            write_figures(&mut ws, &styles, row, 1, line, false)?;
         }
     }
     figure_highlights(&mut ws, header_row + 1, row, 1, period)?;
@@ -214,7 +214,7 @@ fn data_quality(
             month_short(input.period)
         ),
     )?;
-    let count = cell_format(Kind::Count, false, false);
+    let count = styles.cell(Kind::Count, false, false);
     let lines: [(&str, usize); 10] = [
         ("Rijen gelezen", sum(|c| c.read)),
         ("geaccepteerd", sum(|c| c.accepted)),
@@ -238,7 +238,7 @@ fn data_quality(
             Format::new().set_indent(1)
         };
         ws.write_string_with_format(row, 0, label, &format)?;
-        ws.write_number_with_format(row, 1, n as f64, &count)?;
+        ws.write_number_with_format(row, 1, n as f64, count)?;
     }
     row += 1;
     ws.write_string_with_format(
@@ -247,7 +247,7 @@ fn data_quality(
         format!("PPS'en verwacht over {}", month_short(input.period)),
         &styles.label,
     )?;
-    ws.write_number_with_format(row, 1, expected as f64, &count)?;
+    ws.write_number_with_format(row, 1, expected as f64, count)?;
     row += 1;
     ws.write_string_with_format(
         row,
@@ -255,7 +255,7 @@ fn data_quality(
         "zonder geaccepteerde aanlevering",
         &Format::new().set_indent(1),
     )?;
-    ws.write_number_with_format(row, 1, late.len() as f64, &count)?;
+    ws.write_number_with_format(row, 1, late.len() as f64, count)?;
     for (id, naam, what) in late {
         row += 1;
         ws.write_string_with_format(

@@ -11,8 +11,7 @@ use rust_xlsxwriter::{
 };
 
 use super::{
-    Kind, ReportInput, Styles, TRENDS_SHEET, cell_format, fraction, indicator_label, month_long,
-    page_setup,
+    Kind, ReportInput, Styles, TRENDS_SHEET, fraction, indicator_label, month_long, page_setup,
 };
 use crate::model::{Indicator, Level, Month, TrendPoint, Value};
 
@@ -274,8 +273,8 @@ fn table(
     let date = Format::new()
         .set_num_format("[$-413]mmm yyyy")
         .set_align(rust_xlsxwriter::FormatAlign::Left);
-    let count = cell_format(Kind::Count, false, false);
-    let pct = cell_format(Kind::Pct, false, false);
+    let count = styles.cell(Kind::Count, false, false);
+    let pct = styles.cell(Kind::Pct, false, false);
     for (m, &month) in months.iter().enumerate() {
         let r = header_row + 1 + m as u32;
         let first_day = ExcelDateTime::from_ymd(
@@ -288,10 +287,10 @@ fn table(
             let c = 1 + i as u16;
             match series.get(column.level, column.code, column.indicator, month) {
                 Some(Value::Count(n)) => {
-                    ws.write_number_with_format(r, c, n as f64, &count)?;
+                    ws.write_number_with_format(r, c, n as f64, count)?;
                 }
                 Some(Value::Pct(Some(ratio))) => {
-                    ws.write_number_with_format(r, c, fraction(ratio), &pct)?;
+                    ws.write_number_with_format(r, c, fraction(ratio), pct)?;
                 }
                 Some(Value::Pct(None)) | None => {}
             }
