@@ -281,19 +281,20 @@ impl<'a> Checker<'a> {
         // A stable sort keeps the copies of one key in file order, so the
         // first copy read is the one kept.
         candidates.sort_by(|a, b| a.key.cmp(&b.key));
-        let mut kept = Vec::with_capacity(candidates.len());
-        let mut rest = candidates.into_iter().peekable();
-        while let Some(first) = rest.next() {
-            if rest.peek().is_none_or(|next| next.key != first.key) {
-                kept.push(first);
-                continue;
-            }
-            let mut copies = vec![first];
-            while let Some(next) = rest.next_if(|c| c.key == copies[0].key) {
-                copies.push(next);
-            }
-            let key = &copies[0].key;
+        // Decide per group which copy stays, then compact in place: no
+        // second list of 100,000s of rows.
+        let mut keep = vec![false; candidates.len()];
+        let mut start = 0;
+        while start < candidates.len() {
+            let key = &candidates[start].key;
+            let end = start
+                + candidates[start..]
+                    .iter()
+                    .take_while(|c| c.key == *key)
+                    .count();
+            let copies = &candidates[start..end];
             if copies.iter().all(|c| c.values == copies[0].values) {
+                keep[start] = true;
                 for extra in &copies[1..] {
                     let sheet = extra.place.sheet.unwrap_or(0);
                     *self
@@ -301,11 +302,9 @@ impl<'a> Checker<'a> {
                         .entry((extra.place.file, sheet))
                         .or_default() += 1;
                 }
-                copies.truncate(1);
-                kept.extend(copies);
             } else {
                 let (pps_id, month) = key_context(key);
-                for c in &copies {
+                for c in copies {
                     let others: Vec<String> = copies
                         .iter()
                         .filter(|o| o.place != c.place)
@@ -324,8 +323,11 @@ impl<'a> Checker<'a> {
                     );
                 }
             }
+            start = end;
         }
-        kept
+        let mut decisions = keep.into_iter();
+        candidates.retain(|_| decisions.next().unwrap_or(false));
+        candidates
     }
 
     /// The raw cells of the row at `place` (a table row).
@@ -376,20 +378,24 @@ pub fn check(
                 })?
         }
     };
-    let mut counts = Vec::with_capacity(kept_counts.len());
-    for c in kept_counts {
-        if c.key.1 > period {
-            *ck.later
-                .entry((c.place.file, c.place.sheet.unwrap_or(0)))
-                .or_default() += 1;
-        } else {
-            counts.push(CountRecord {
-                pps_id: c.key.0,
-                month: c.key.1,
-                values: c.values,
-            });
-        }
-    }
+    // Filtered and converted in place (the list can be long).
+    let counts: Vec<CountRecord> = kept_counts
+        .into_iter()
+        .filter_map(|c| {
+            if c.key.1 > period {
+                *ck.later
+                    .entry((c.place.file, c.place.sheet.unwrap_or(0)))
+                    .or_default() += 1;
+                None
+            } else {
+                Some(CountRecord {
+                    pps_id: c.key.0,
+                    month: c.key.1,
+                    values: c.values,
+                })
+            }
+        })
+        .collect();
 
     let accounting = account(&ck);
     let Checker {
