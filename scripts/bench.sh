@@ -21,7 +21,7 @@ if [ ! -x /usr/bin/time ]; then
     echo "bench: installing GNU time (for peak memory)" >&2
     apt-get install -y -qq time >/dev/null
 fi
-echo "bench: building release binaries (the first time takes about 15 minutes)" >&2
+echo "bench: building release binaries (the first time takes about 10 minutes)" >&2
 cargo build --quiet --release -p pps-monitor -p pps-sample
 monitor="$target/release/pps-monitor"
 sample="$target/release/pps-sample"
