@@ -121,9 +121,47 @@ pub enum Rows {
     Counts(Vec<CountRow>),
 }
 
-/// Raw cells of a row, one per table column (`Empty` where the sheet lacks
-/// the column), kept for the rejects file.
-pub type RawCells = Box<[Data]>;
+/// The raw cells of a row that the rejects file may quote, indexed by table
+/// column: the key columns always, other cells only when they could not be
+/// read as their type. Cells that read fine are not kept (they are most of
+/// the memory of a large run); indexing them gives an empty cell.
+#[derive(Debug, Default)]
+pub struct RawCells(Vec<(u8, Data)>);
+
+static NO_CELL: Data = Data::Empty;
+
+/// The raw cells of a row that is not there.
+pub static NO_CELLS: RawCells = RawCells(Vec::new());
+
+impl RawCells {
+    /// Keeps cell `i` of `cells` when `keep(i)`; empty cells are never kept.
+    fn sparse(cells: Vec<Data>, keep: impl Fn(usize) -> bool) -> RawCells {
+        RawCells(
+            cells
+                .into_iter()
+                .enumerate()
+                .filter(|(i, cell)| *cell != Data::Empty && keep(*i))
+                .map(|(i, cell)| (i as u8, cell))
+                .collect::<Vec<_>>(),
+        )
+    }
+}
+
+impl std::ops::Index<usize> for RawCells {
+    type Output = Data;
+
+    fn index(&self, column: usize) -> &Data {
+        self.0
+            .iter()
+            .find(|(c, _)| usize::from(*c) == column)
+            .map_or(&NO_CELL, |(_, cell)| cell)
+    }
+}
+
+/// A cell worth quoting later: one that did not read as a value.
+fn unreadable<T>(parsed: &Parsed<T>) -> bool {
+    !matches!(parsed, Parsed::Value(_))
+}
 
 #[derive(Debug)]
 pub struct RegisterRow {
@@ -422,7 +460,7 @@ fn sheet(name: String, mut range: Range<Data>) -> Sheet {
             blank += 1;
             continue;
         }
-        let taken: RawCells = positions
+        let taken: Vec<Data> = positions
             .iter()
             .map(|p| p.map_or(Data::Empty, |i| std::mem::take(&mut cells[i])))
             .collect();
@@ -455,38 +493,74 @@ fn sheet(name: String, mut range: Range<Data>) -> Sheet {
     }
 }
 
-fn register_row((row, cells): (u32, RawCells)) -> RegisterRow {
+fn register_row((row, cells): (u32, Vec<Data>)) -> RegisterRow {
+    let (pps_id, naam, consortium) = (
+        value::text(&cells[0]),
+        value::text(&cells[1]),
+        value::text(&cells[2]),
+    );
+    let (gemeente, start, end) = (
+        value::gemeente(&cells[3]),
+        value::date(&cells[4]),
+        value::date(&cells[5]),
+    );
+    let sector = value::text(&cells[6]);
+    let keep = |i: usize| match i {
+        // pps_id and gemeente_code are quoted by row-level rules.
+        0 | 3 => true,
+        1 => unreadable(&naam),
+        2 => unreadable(&consortium),
+        4 => unreadable(&start),
+        5 => unreadable(&end),
+        _ => unreadable(&sector),
+    };
+    let cells = RawCells::sparse(cells, keep);
     RegisterRow {
         row,
-        pps_id: value::text(&cells[0]),
-        naam: value::text(&cells[1]),
-        consortium: value::text(&cells[2]),
-        gemeente: value::gemeente(&cells[3]),
-        start: value::date(&cells[4]),
-        end: value::date(&cells[5]),
-        sector: value::text(&cells[6]),
         cells,
+        pps_id,
+        naam,
+        consortium,
+        gemeente,
+        start,
+        end,
+        sector,
     }
 }
 
-fn target_row((row, cells): (u32, RawCells)) -> TargetRow {
+fn target_row((row, cells): (u32, Vec<Data>)) -> TargetRow {
+    let (pps_id, year) = (value::text(&cells[0]), value::year(&cells[1]));
+    let (indicator, target) = (value::indicator(&cells[2]), value::count(&cells[3]));
+    let keep = |i: usize| match i {
+        0 => true,
+        1 => unreadable(&year),
+        2 => unreadable(&indicator),
+        _ => unreadable(&target),
+    };
+    let cells = RawCells::sparse(cells, keep);
     TargetRow {
         row,
-        pps_id: value::text(&cells[0]),
-        year: value::year(&cells[1]),
-        indicator: value::indicator(&cells[2]),
-        value: value::count(&cells[3]),
         cells,
+        pps_id,
+        year,
+        indicator,
+        value: target,
     }
 }
 
-fn count_row((row, cells): (u32, RawCells)) -> CountRow {
+fn count_row((row, cells): (u32, Vec<Data>)) -> CountRow {
+    let pps_id = value::text(&cells[0]);
+    let month = value::month(&cells[1]);
+    let values: [Parsed<i64>; 6] = std::array::from_fn(|i| value::count(&cells[i + 2]));
+    // pps_id, periode and bedrijven_mkb are quoted by row-level rules.
+    let keep = |i: usize| matches!(i, 0 | 1 | 7) || unreadable(&values[i - 2]);
+    let cells = RawCells::sparse(cells, keep);
     CountRow {
         row,
-        pps_id: value::text(&cells[0]),
-        month: value::month(&cells[1]),
-        values: std::array::from_fn(|i| value::count(&cells[i + 2])),
         cells,
+        pps_id,
+        month,
+        values,
     }
 }
 

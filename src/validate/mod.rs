@@ -16,7 +16,7 @@ use chrono::Datelike;
 use crate::config::PeriodChoice;
 use crate::error::Error;
 use crate::ingest::value::{self, Parsed};
-use crate::ingest::{FileStatus, Ingested, Rows, Sheet};
+use crate::ingest::{FileStatus, Ingested, NO_CELLS, RawCells, Rows, Sheet};
 use crate::model::{Accepted, CountRecord, Indicator, Month, Partnership, Table, TargetRecord};
 use crate::regions::Regions;
 use rules::{Kind, Rule};
@@ -331,17 +331,17 @@ impl<'a> Checker<'a> {
     }
 
     /// The raw cells of the row at `place` (a table row).
-    fn row_cells(&self, place: Place) -> &'a [calamine::Data] {
+    fn row_cells(&self, place: Place) -> &'a RawCells {
         let sheet = self.sheet(place);
         let row = place.row.unwrap_or(0);
         let find = |r: u32| r == row;
         match &sheet.rows {
-            Rows::Register(rows) => rows.iter().find(|r| find(r.row)).map(|r| &*r.cells),
-            Rows::Targets(rows) => rows.iter().find(|r| find(r.row)).map(|r| &*r.cells),
-            Rows::Counts(rows) => rows.iter().find(|r| find(r.row)).map(|r| &*r.cells),
+            Rows::Register(rows) => rows.iter().find(|r| find(r.row)).map(|r| &r.cells),
+            Rows::Targets(rows) => rows.iter().find(|r| find(r.row)).map(|r| &r.cells),
+            Rows::Counts(rows) => rows.iter().find(|r| find(r.row)).map(|r| &r.cells),
             Rows::None => None,
         }
-        .unwrap_or(&[])
+        .unwrap_or(&NO_CELLS)
     }
 }
 
