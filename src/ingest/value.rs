@@ -9,7 +9,7 @@ use calamine::Data;
 use chrono::NaiveDate;
 
 use crate::ingest::header::normalise;
-use crate::model::{Indicator, Month};
+use crate::model::{DUTCH_MONTHS, DUTCH_MONTHS_SHORT, Indicator, Month};
 use crate::regions::normalise_gemeente_code;
 
 /// The outcome of reading one cell as a typed value.
@@ -304,33 +304,12 @@ fn date_text(t: &str) -> Option<NaiveDate> {
     None
 }
 
-const MONTH_NAMES: [(&str, u32); 33] = [
-    ("januari", 1),
-    ("jan", 1),
-    ("februari", 2),
-    ("feb", 2),
-    ("maart", 3),
-    ("mrt", 3),
+/// Month names besides the Dutch ones of [`DUTCH_MONTHS`] and
+/// [`DUTCH_MONTHS_SHORT`]: variant abbreviations, and English names from an
+/// English-language Excel.
+const OTHER_MONTH_NAMES: [(&str, u32); 10] = [
     ("mar", 3),
-    ("april", 4),
-    ("apr", 4),
-    ("mei", 5),
-    ("juni", 6),
-    ("jun", 6),
-    ("juli", 7),
-    ("jul", 7),
-    ("augustus", 8),
-    ("aug", 8),
-    ("september", 9),
-    ("sep", 9),
     ("sept", 9),
-    ("oktober", 10),
-    ("okt", 10),
-    ("november", 11),
-    ("nov", 11),
-    ("december", 12),
-    ("dec", 12),
-    // English names, from an English-language Excel.
     ("january", 1),
     ("february", 2),
     ("march", 3),
@@ -340,6 +319,20 @@ const MONTH_NAMES: [(&str, u32); 33] = [
     ("october", 10),
     ("oct", 10),
 ];
+
+/// 1..=12 for a month name (lower case), if it is one.
+fn month_number(name: &str) -> Option<u32> {
+    let dutch = |names: &[&str; 12]| names.iter().position(|n| *n == name);
+    dutch(&DUTCH_MONTHS)
+        .or_else(|| dutch(&DUTCH_MONTHS_SHORT))
+        .map(|i| i as u32 + 1)
+        .or_else(|| {
+            OTHER_MONTH_NAMES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, m)| *m)
+        })
+}
 
 /// Month spellings without a day.
 fn month_text(t: &str) -> Option<Month> {
@@ -364,7 +357,7 @@ fn month_text(t: &str) -> Option<Month> {
     if year_text.len() == rest.len() && !rest.is_empty() {
         return None; // no separator between name and year
     }
-    let number = MONTH_NAMES.iter().find(|(n, _)| *n == name)?.1;
+    let number = month_number(name)?;
     let year = digit_parts(year_text, ' ', &[(4, 4)])?[0];
     Month::new(year as i32, number)
 }

@@ -90,24 +90,6 @@ impl Validated {
     }
 }
 
-/// The sheets holding rows of one table, as `(file, sheet, rows)`.
-fn sheets_with<'a, R: 'a>(
-    ingested: &'a Ingested,
-    pick: impl Fn(&'a Rows) -> Option<&'a [R]>,
-) -> impl Iterator<Item = (usize, usize, &'a [R])> {
-    ingested
-        .files
-        .iter()
-        .enumerate()
-        .flat_map(move |(f, file)| {
-            file.sheets
-                .iter()
-                .enumerate()
-                .filter_map(|(s, sheet)| pick(&sheet.rows).map(|rows| (f, s, rows)))
-                .collect::<Vec<_>>()
-        })
-}
-
 impl Place {
     /// A row of a sheet.
     fn row(file: usize, sheet: usize, row: u32) -> Place {
@@ -238,6 +220,28 @@ impl<'a> Checker<'a> {
             context.0,
             context.1,
         );
+    }
+
+    /// The sheets of one table that have every required column, as
+    /// `(file, sheet, rows)`. Rows of a sheet that lacks a column get their
+    /// `missing_column` lines here and are not checked further.
+    fn complete_sheets<R>(
+        &mut self,
+        pick: impl Fn(&'a Rows) -> Option<&'a [R]>,
+        row_of: impl Fn(&R) -> u32,
+    ) -> Vec<(usize, usize, &'a [R])> {
+        let ingested = self.ingested;
+        let mut complete = Vec::new();
+        for (f, file) in ingested.files.iter().enumerate() {
+            for (s, sheet) in file.sheets.iter().enumerate() {
+                if let Some(rows) = pick(&sheet.rows)
+                    && !self.missing_columns(f, s, rows.iter().map(&row_of))
+                {
+                    complete.push((f, s, rows));
+                }
+            }
+        }
+        complete
     }
 
     /// One `missing_column` line per row and missing column; true when the
@@ -472,71 +476,70 @@ fn files_and_sheets(ck: &mut Checker<'_>) {
 
 /// Register rows of every register sheet. Returns the valid partnerships
 /// and, for `pps_id`s whose register row was rejected, where that row is.
-fn register(ck: &mut Checker<'_>, regions: &Regions) -> Result<(Partnerships, RejectedIds), Error> {
+fn register<'a>(
+    ck: &mut Checker<'a>,
+    regions: &Regions,
+) -> Result<(Partnerships, RejectedIds), Error> {
     let ingested = ck.ingested;
-    let mut seen_register = false;
+    let seen_register = ingested
+        .files
+        .iter()
+        .flat_map(|file| &file.sheets)
+        .any(|sheet| sheet.table() == Some(Table::Register));
     let mut clean = Vec::new();
     let mut ids: BTreeMap<String, Vec<Place>> = BTreeMap::new();
-    for (f, file) in ingested.files.iter().enumerate() {
-        for (s, sheet) in file.sheets.iter().enumerate() {
-            let Rows::Register(rows) = &sheet.rows else {
-                if sheet.table() == Some(Table::Register) {
-                    seen_register = true;
-                }
-                continue;
-            };
-            seen_register = true;
-            if ck.missing_columns(f, s, rows.iter().map(|r| r.row)) {
-                continue;
-            }
-            for r in rows {
-                let place = Place::row(f, s, r.row);
-                let before = ck.rejects.len();
-                let id = r.pps_id.value();
-                let ctx = (id, None);
-                ck.cell(place, 0, &r.cells[0], &r.pps_id, Kind::Text, true, ctx);
-                ck.cell(place, 1, &r.cells[1], &r.naam, Kind::Text, true, ctx);
-                ck.cell(place, 2, &r.cells[2], &r.consortium, Kind::Text, false, ctx);
-                ck.cell(
+    let register_rows = |rows: &'a Rows| match rows {
+        Rows::Register(r) => Some(r.as_slice()),
+        _ => None,
+    };
+    for (f, s, rows) in ck.complete_sheets(register_rows, |r| r.row) {
+        for r in rows {
+            let place = Place::row(f, s, r.row);
+            let before = ck.rejects.len();
+            let id = r.pps_id.value();
+            let ctx = (id, None);
+            ck.cell(place, 0, &r.cells[0], &r.pps_id, Kind::Text, true, ctx);
+            ck.cell(place, 1, &r.cells[1], &r.naam, Kind::Text, true, ctx);
+            ck.cell(place, 2, &r.cells[2], &r.consortium, Kind::Text, false, ctx);
+            ck.cell(
+                place,
+                3,
+                &r.cells[3],
+                &r.gemeente,
+                Kind::Gemeente,
+                true,
+                ctx,
+            );
+            ck.cell(place, 4, &r.cells[4], &r.start, Kind::Date, true, ctx);
+            ck.cell(place, 5, &r.cells[5], &r.end, Kind::Date, false, ctx);
+            ck.cell(place, 6, &r.cells[6], &r.sector, Kind::Text, false, ctx);
+            if let Parsed::Value(code) = &r.gemeente
+                && regions.get(code).is_none()
+            {
+                ck.reject(
                     place,
                     3,
-                    &r.cells[3],
-                    &r.gemeente,
-                    Kind::Gemeente,
-                    true,
-                    ctx,
+                    value::raw(&r.cells[3]),
+                    Rule::UnknownGemeente,
+                    rules::unknown_gemeente(code),
+                    id,
+                    None,
                 );
-                ck.cell(place, 4, &r.cells[4], &r.start, Kind::Date, true, ctx);
-                ck.cell(place, 5, &r.cells[5], &r.end, Kind::Date, false, ctx);
-                ck.cell(place, 6, &r.cells[6], &r.sector, Kind::Text, false, ctx);
-                if let Parsed::Value(code) = &r.gemeente
-                    && regions.get(code).is_none()
-                {
-                    ck.reject(
+            }
+            if let Some(id) = id {
+                ids.entry(id.clone()).or_default().push(place);
+            }
+            if let (Some(start), Some(end)) = (r.start.value(), r.end.value())
+                && end < start
+            {
+                ck.warn(
                         place,
-                        3,
-                        value::raw(&r.cells[3]),
-                        Rule::UnknownGemeente,
-                        rules::unknown_gemeente(code),
-                        id,
-                        None,
-                    );
-                }
-                if let Some(id) = id {
-                    ids.entry(id.clone()).or_default().push(place);
-                }
-                if let (Some(start), Some(end)) = (r.start.value(), r.end.value())
-                    && end < start
-                {
-                    ck.warn(
-                        place,
-                        sheet.column_label(5),
+                        ingested.files[f].sheets[s].column_label(5),
                         format!("De einddatum {end} ligt vóór de startdatum {start}; alle maanden van deze PPS worden afgekeurd."),
                     );
-                }
-                if ck.rejects.len() == before {
-                    clean.push((place, r));
-                }
+            }
+            if ck.rejects.len() == before {
+                clean.push((place, r));
             }
         }
     }
@@ -638,16 +641,12 @@ fn targets<'a>(
     partnerships: &HashMap<String, Partnership>,
     register_rejects: &HashMap<String, String>,
 ) -> Vec<TargetRecord> {
-    let ingested = ck.ingested;
     let mut candidates = Vec::new();
     let targets = |rows: &'a Rows| match rows {
         Rows::Targets(r) => Some(r.as_slice()),
         _ => None,
     };
-    for (f, s, rows) in sheets_with(ingested, targets) {
-        if ck.missing_columns(f, s, rows.iter().map(|r| r.row)) {
-            continue;
-        }
+    for (f, s, rows) in ck.complete_sheets(targets, |r| r.row) {
         for r in rows {
             let place = Place::row(f, s, r.row);
             let before = ck.rejects.len();
@@ -718,10 +717,7 @@ fn counts<'a>(
         Rows::Counts(r) => Some(r.as_slice()),
         _ => None,
     };
-    for (f, s, rows) in sheets_with(ingested, counts) {
-        if ck.missing_columns(f, s, rows.iter().map(|r| r.row)) {
-            continue;
-        }
+    for (f, s, rows) in ck.complete_sheets(counts, |r| r.row) {
         for r in rows {
             let place = Place::row(f, s, r.row);
             let before = ck.rejects.len();

@@ -39,7 +39,9 @@ use rust_xlsxwriter::{
 use crate::aggregate::Aggregated;
 use crate::config::Job;
 use crate::ingest::Ingested;
-use crate::model::{Indicator, KpiRow, Level, Month, Ratio, Value, Window};
+use crate::model::{
+    DUTCH_MONTHS, DUTCH_MONTHS_SHORT, Indicator, KpiRow, Level, Month, Ratio, Value, Window,
+};
 use crate::validate::Validated;
 
 /// Everything the report shows.
@@ -163,32 +165,18 @@ pub fn indicator_label(indicator: Indicator) -> &'static str {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-const MONTHS_SHORT: [&str; 12] = [
-    "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
-];
-
 /// `oktober 2026`
 fn month_long(m: Month) -> String {
-    format!("{} {}", MONTHS[m.month() as usize - 1], m.year())
+    format!("{} {}", DUTCH_MONTHS[m.month() as usize - 1], m.year())
 }
 
 /// `okt 2026`
 fn month_short(m: Month) -> String {
-    format!("{} {}", MONTHS_SHORT[m.month() as usize - 1], m.year())
+    format!(
+        "{} {}",
+        DUTCH_MONTHS_SHORT[m.month() as usize - 1],
+        m.year()
+    )
 }
 
 /// `jan–okt 2026` (or `jan 2026` in January).

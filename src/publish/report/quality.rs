@@ -266,7 +266,7 @@ fn status_grid(
     let labels: Vec<String> = status
         .months
         .iter()
-        .map(|m| super::MONTHS_SHORT[m.month() as usize - 1].to_owned())
+        .map(|m| crate::model::DUTCH_MONTHS_SHORT[m.month() as usize - 1].to_owned())
         .collect();
     header(ws, styles, header_row, &headers, 4)?;
     let month_header = styles.header.clone().set_align(FormatAlign::Center);
