@@ -252,21 +252,23 @@ pub fn month(cell: &Data) -> Parsed<Month> {
     }
 }
 
-/// Splits `t` on `sep` into all-digit parts with the given length ranges.
-fn digit_parts(t: &str, sep: char, lengths: &[(usize, usize)]) -> Option<Vec<u32>> {
-    let parts: Vec<&str> = t.split(sep).collect();
-    if parts.len() != lengths.len() {
-        return None;
+/// Splits `t` on `sep` into exactly `N` all-digit parts with the given
+/// length ranges (without allocating: this runs for every period cell).
+fn digit_parts<const N: usize>(
+    t: &str,
+    sep: char,
+    lengths: [(usize, usize); N],
+) -> Option<[u32; N]> {
+    let mut out = [0; N];
+    let mut parts = t.split(sep);
+    for (slot, (lo, hi)) in out.iter_mut().zip(lengths) {
+        let p = parts.next()?;
+        if p.len() < lo || p.len() > hi || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        *slot = p.parse().ok()?;
     }
-    parts
-        .iter()
-        .zip(lengths)
-        .map(|(p, (lo, hi))| {
-            (p.len() >= *lo && p.len() <= *hi && p.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| p.parse().ok())
-                .flatten()
-        })
-        .collect()
+    parts.next().is_none().then_some(out)
 }
 
 fn ymd(y: u32, m: u32, d: u32) -> Option<NaiveDate> {
@@ -290,14 +292,14 @@ fn date_text(t: &str) -> Option<NaiveDate> {
             return None;
         }
     }
-    if let Some(p) = digit_parts(date_part, '-', &[(4, 4), (1, 2), (1, 2)]) {
+    if let Some(p) = digit_parts(date_part, '-', [(4, 4), (1, 2), (1, 2)]) {
         return ymd(p[0], p[1], p[2]);
     }
     if date_part.len() != t.len() {
         return None;
     }
     for sep in ['-', '/'] {
-        if let Some(p) = digit_parts(t, sep, &[(1, 2), (1, 2), (4, 4)]) {
+        if let Some(p) = digit_parts(t, sep, [(1, 2), (1, 2), (4, 4)]) {
             return ymd(p[2], p[1], p[0]);
         }
     }
@@ -336,19 +338,21 @@ fn month_number(name: &str) -> Option<u32> {
 
 /// Month spellings without a day.
 fn month_text(t: &str) -> Option<Month> {
-    let lower = t.to_lowercase();
-    let t = lower.as_str();
-    if let Some(p) = digit_parts(t, '-', &[(4, 4), (1, 2)]) {
-        return Month::new(p[0] as i32, p[1]);
+    if let Some([y, m]) = digit_parts(t, '-', [(4, 4), (1, 2)]) {
+        return Month::new(y as i32, m);
     }
     for sep in ['-', '/'] {
-        if let Some(p) = digit_parts(t, sep, &[(1, 2), (4, 4)]) {
-            return Month::new(p[1] as i32, p[0]);
+        if let Some([m, y]) = digit_parts(t, sep, [(1, 2), (4, 4)]) {
+            return Month::new(y as i32, m);
         }
     }
-    if let Some(p) = digit_parts(t, 'm', &[(4, 4), (1, 2)]) {
-        return Month::new(p[0] as i32, p[1]);
+    for sep in ['M', 'm'] {
+        if let Some([y, m]) = digit_parts(t, sep, [(4, 4), (1, 2)]) {
+            return Month::new(y as i32, m);
+        }
     }
+    let lower = t.to_lowercase();
+    let t = lower.as_str();
     // `okt 2026`, `oktober 2026`, `okt. 2026`, `okt-2026`
     let name_end = t.find(|c: char| !c.is_alphabetic())?;
     let (name, rest) = t.split_at(name_end);
@@ -358,7 +362,7 @@ fn month_text(t: &str) -> Option<Month> {
         return None; // no separator between name and year
     }
     let number = month_number(name)?;
-    let year = digit_parts(year_text, ' ', &[(4, 4)])?[0];
+    let [year] = digit_parts(year_text, ' ', [(4, 4)])?;
     Month::new(year as i32, number)
 }
 
