@@ -103,6 +103,11 @@ fn run_stages(
     ));
 
     let mut staging = publish::Staging::new(&job.output, period)?;
+    let write_rejects = |staging: &publish::Staging| {
+        staging.file(&format!("rejects_{period}.csv"), |w| {
+            publish::rejects::write(&ingested, &validated.rejects, w)
+        })
+    };
     if job.command == Command::Run {
         let aggregated = aggregate::aggregate(
             &validated.accepted,
@@ -116,9 +121,6 @@ fn run_stages(
             lap("aggregation"),
             aggregated.rows.len()
         ));
-        staging.write(&format!("kpi_export_{period}.csv"), |w| {
-            publish::export::write(&aggregated.rows, period, w)
-        })?;
         let input = publish::report::ReportInput {
             job,
             period,
@@ -126,13 +128,27 @@ fn run_stages(
             validated: &validated,
             aggregated: &aggregated,
         };
-        staging.write_path(&format!("report_{period}.xlsx"), |path| {
-            publish::report::write(&input, path)
-        })?;
+        // The report is most of the writing and its last step (the zip) runs
+        // on one thread: the export and the rejects are written meanwhile.
+        let ((export, rejects), report) = rayon::join(
+            || {
+                let export = staging.file(&format!("kpi_export_{period}.csv"), |w| {
+                    publish::export::write(&aggregated.rows, period, w)
+                });
+                (export, write_rejects(&staging))
+            },
+            || {
+                staging.file_at_path(&format!("report_{period}.xlsx"), |path| {
+                    publish::report::write(&input, path)
+                })
+            },
+        );
+        staging.record(export?);
+        staging.record(report?);
+        staging.record(rejects?);
+    } else {
+        staging.record(write_rejects(&staging)?);
     }
-    staging.write(&format!("rejects_{period}.csv"), |w| {
-        publish::rejects::write(&ingested, &validated.rejects, w)
-    })?;
     let outputs = staging.outputs().to_vec();
     let manifest = publish::manifest::build(job, period, &ingested, &validated, outputs);
     staging.write("manifest.json", |w| {

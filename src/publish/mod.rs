@@ -123,13 +123,26 @@ impl Staging {
         })
     }
 
-    /// Writes one output file through a buffered writer.
+    /// Writes one output file through a buffered writer and records it.
     pub fn write<E: std::fmt::Display>(
         &mut self,
         name: &str,
         fill: impl FnOnce(&mut BufWriter<File>) -> Result<(), E>,
     ) -> Result<(), Error> {
-        self.write_path(name, |path| {
+        let output = self.file(name, fill)?;
+        self.record(output);
+        Ok(())
+    }
+
+    /// Writes one output file through a buffered writer and returns its
+    /// checksum without recording it: takes `&self`, so several files can
+    /// be written side by side and recorded after, in a fixed order.
+    pub fn file<E: std::fmt::Display>(
+        &self,
+        name: &str,
+        fill: impl FnOnce(&mut BufWriter<File>) -> Result<(), E>,
+    ) -> Result<Output, Error> {
+        self.file_at_path(name, |path| {
             let mut w = BufWriter::new(File::create(path).map_err(|e| e.to_string())?);
             fill(&mut w).map_err(|e| e.to_string())?;
             w.flush().map_err(|e| e.to_string())
@@ -137,12 +150,13 @@ impl Staging {
     }
 
     /// Lets `fill` create the file at the given path (for writers that want
-    /// a path, such as the xlsx writer), then records its checksum.
-    pub fn write_path(
-        &mut self,
+    /// a path, such as the xlsx writer), makes it durable and returns its
+    /// checksum without recording it.
+    pub fn file_at_path(
+        &self,
         name: &str,
         fill: impl FnOnce(&Path) -> Result<(), String>,
-    ) -> Result<(), Error> {
+    ) -> Result<Output, Error> {
         let path = self.dir.join(name);
         let fail = |message: String| Error::Output {
             path: self.target.join(name),
@@ -153,11 +167,16 @@ impl Staging {
         File::open(&path)
             .and_then(|f| f.sync_all())
             .map_err(|e| fail(e.to_string()))?;
-        self.outputs.push(Output {
+        Ok(Output {
             path: name.to_owned(),
             sha256: hex(&Sha256::digest(&bytes)),
-        });
-        Ok(())
+        })
+    }
+
+    /// Adds a written file to the outputs (the manifest lists them in this
+    /// order).
+    pub fn record(&mut self, output: Output) {
+        self.outputs.push(output);
     }
 
     /// The files written so far, with checksums.
