@@ -1,13 +1,18 @@
 //! One sheet per level (landsdeel … pps): every indicator of every region,
 //! one row per region and indicator, the windows, target and growth side
 //! by side; a filterable table with a frozen header.
+//!
+//! Written strictly row by row, so that the same code serves a worksheet
+//! held in memory and one in rust_xlsxwriter's low-memory mode (the PPS
+//! sheet, a row per partnership and indicator), which streams each row to
+//! a temporary file once the next row is begun.
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::{
-    FIGURE_WIDTH, FigureCell, Figures, Kind, Line, ReportInput, Styles, figure_cells,
-    figure_headers, figure_highlights, figure_legend, indicator_label, level_sheet_name,
-    month_long, note_block, page_setup, suppression_note, text_width,
+    FIGURE_WIDTH, Figures, Kind, Line, ReportInput, Styles, figure_cells, figure_headers,
+    figure_highlights, figure_legend, indicator_label, level_sheet_name, month_long, note_block,
+    page_setup, suppression_note, text_width,
 };
 use crate::model::{Level, Window};
 
@@ -22,16 +27,17 @@ const SUPPRESSED: u16 = FIRST_FIGURE + 7;
 /// Rows above the table.
 const HEADER_ROW: u32 = 3;
 
+/// Fills `ws` (new and empty) with the sheet of `level`.
 pub(super) fn sheet(
     input: &ReportInput<'_>,
     figures: &Figures<'_>,
     level: Level,
+    mut ws: Worksheet,
 ) -> Result<Worksheet, XlsxError> {
     let styles = Styles::new();
     let period = input.period;
     let threshold = input.job.threshold;
     let name = level_sheet_name(level);
-    let mut ws = Worksheet::new();
     ws.set_name(name)?;
     page_setup(&mut ws, period);
 
@@ -79,24 +85,23 @@ pub(super) fn sheet(
     }
     ws.set_row_height(HEADER_ROW, 32)?;
 
-    // One band per region: its rows share a light fill or none. Values
-    // are written first and formats after, each to a run of equal cells
-    // at once: the worksheet hashes every format it is given, and once per
-    // cell that was most of the time this sheet took.
+    // One band per region: its rows share a light fill or none. Each row's
+    // values are written first and its formats after, one call per run of
+    // equal cells: the worksheet hashes every format it is given, and once
+    // per cell that was most of the time this sheet took.
     let hidden_format =
         [false, true].map(|band| styles.cell(Kind::Text, band, false).clone().set_indent(1));
     let mut hidden = String::new();
     let mut row = HEADER_ROW;
     let regions = lines.chunk_by(|a, b| a.code == b.code);
     for (region, band) in regions.zip([false, true].into_iter().cycle()) {
-        let first = row + 1;
-        let cells: Vec<[FigureCell; 7]> = region.iter().map(|line| figure_cells(line)).collect();
-        for (line, figures) in region.iter().zip(&cells) {
+        for line in region {
             row += 1;
+            let cells = figure_cells(line);
             ws.write_string(row, CODE, line.code)?;
             ws.write_string(row, NAAM, line.naam)?;
             ws.write_string(row, INDICATOR, indicator_label(line.indicator))?;
-            for (c, (value, _, _)) in (FIRST_FIGURE..).zip(figures) {
+            for (c, (value, _, _)) in (FIRST_FIGURE..).zip(&cells) {
                 if let Some(v) = value {
                     ws.write_number(row, c, *v)?;
                 }
@@ -105,31 +110,29 @@ pub(super) fn sheet(
             if !hidden.is_empty() {
                 ws.write_string(row, SUPPRESSED, hidden.as_str())?;
             }
-        }
-        // Cells without a value get their format as a blank cell.
-        ws.set_range_format(
-            first,
-            CODE,
-            row,
-            INDICATOR,
-            styles.cell(Kind::Text, band, false),
-        )?;
-        for (i, c) in (FIRST_FIGURE..SUPPRESSED).enumerate() {
-            let mut start = first;
-            for run in cells.chunk_by(|a, b| (a[i].1, a[i].2) == (b[i].1, b[i].2)) {
-                let (_, kind, muted) = run[0][i];
-                let end = start + run.len() as u32 - 1;
-                ws.set_range_format(start, c, end, c, styles.cell(kind, band, muted))?;
+            // Cells without a value get their format as a blank cell.
+            ws.set_range_format(
+                row,
+                CODE,
+                row,
+                INDICATOR,
+                styles.cell(Kind::Text, band, false),
+            )?;
+            let mut start = FIRST_FIGURE;
+            for run in cells.chunk_by(|a, b| (a.1, a.2) == (b.1, b.2)) {
+                let (_, kind, muted) = run[0];
+                let end = start + run.len() as u16 - 1;
+                ws.set_range_format(row, start, row, end, styles.cell(kind, band, muted))?;
                 start = end + 1;
             }
+            ws.set_range_format(
+                row,
+                SUPPRESSED,
+                row,
+                SUPPRESSED,
+                &hidden_format[usize::from(band)],
+            )?;
         }
-        ws.set_range_format(
-            first,
-            SUPPRESSED,
-            row,
-            SUPPRESSED,
-            &hidden_format[usize::from(band)],
-        )?;
     }
     if lines.is_empty() {
         ws.write_string_with_format(

@@ -61,30 +61,53 @@ pub const QUALITY_SHEET: &str = "Datakwaliteit";
 
 /// Writes the report to `path`.
 pub fn write(input: &ReportInput<'_>, path: &Path) -> Result<(), String> {
-    build(input)
+    let tempdir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    build(input, tempdir)
         .and_then(|mut workbook| workbook.save(path))
         .map_err(|e| format!("cannot write the xlsx report: {e}"))
 }
 
-fn build(input: &ReportInput<'_>) -> Result<Workbook, XlsxError> {
+fn build(input: &ReportInput<'_>, tempdir: &Path) -> Result<Workbook, XlsxError> {
     let mut workbook = Workbook::new();
+    workbook.set_tempdir(tempdir)?;
     workbook.set_properties(&properties(input.period)?);
     // Excel's own level: about twice as fast to save as the default (6),
     // for a file about 15 % larger.
-    workbook.set_zip_compression_level(3);
+    workbook.set_zip_compression_level(
+        std::env::var("ZL")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(3),
+    );
 
     let figures = Figures::index(&input.aggregated.rows);
     // The sheets are independent until pushed, so build them side by side
     // (the PPS sheet alone is most of the work) and push them in order:
-    // the workbook numbers formats and strings as the sheets come.
-    let mut sheets = vec![Sheet::Summary];
-    sheets.extend(report_levels(input.job).into_iter().map(Sheet::Level));
-    sheets.extend([Sheet::Trends, Sheet::Quality]);
+    // the workbook numbers formats and strings as the sheets come. The PPS
+    // sheet (a row per partnership and indicator) is written in low-memory
+    // mode, each row streamed to a temporary file next to the report; it is
+    // the only one, so the formats and strings it numbers while the others
+    // are built come in a fixed order and the file stays deterministic.
+    let mut sheets = vec![(Sheet::Summary, None)];
+    for level in report_levels(input.job) {
+        let worksheet = if level == Level::Pps {
+            Some(workbook.new_worksheet_with_low_memory()?)
+        } else {
+            None
+        };
+        sheets.push((Sheet::Level(level), worksheet));
+    }
+    sheets.extend([(Sheet::Trends, None), (Sheet::Quality, None)]);
     let built: Vec<Worksheet> = sheets
         .into_par_iter()
-        .map(|sheet| match sheet {
+        .map(|(sheet, worksheet)| match sheet {
             Sheet::Summary => summary::sheet(input, &figures),
-            Sheet::Level(level) => levels::sheet(input, &figures, level),
+            Sheet::Level(level) => {
+                levels::sheet(input, &figures, level, worksheet.unwrap_or_default())
+            }
             Sheet::Trends => trends::sheet(input),
             Sheet::Quality => quality::sheet(input),
         })
