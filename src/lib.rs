@@ -11,6 +11,7 @@ pub mod aggregate;
 pub mod config;
 pub mod error;
 pub mod ingest;
+mod memory;
 pub mod model;
 pub mod publish;
 pub mod regions;
@@ -81,7 +82,7 @@ fn run_stages(
     let _lock = publish::lock(&job.output, started)?;
     let clock = std::time::Instant::now();
     let lap = |stage: &str| {
-        let peak = peak_memory_mb()
+        let peak = memory::peak_mb()
             .map(|mb| format!(", peak memory {mb} MB"))
             .unwrap_or_default();
         format!(
@@ -94,6 +95,9 @@ fn run_stages(
     progress(&lap("ingest"));
     let validated = validate::check(&ingested, &job.regions, job.period)?;
     ingested.release_rows();
+    // What ingest and validation freed goes back to the system before
+    // the polars plans and the report writer ask for memory of their own.
+    memory::release_free_memory();
     let period = validated.period;
     progress(&format!(
         "{}: period {period}, {} count rows accepted, {} rows or files rejected",
@@ -164,15 +168,6 @@ fn run_stages(
     let folder = staging.commit()?;
     progress(&lap("publishing"));
     Ok(outcome(period, folder, &ingested, &validated, names))
-}
-
-/// The process's peak resident memory so far, where the system tells
-/// (Linux: `VmHWM` in `/proc/self/status`).
-fn peak_memory_mb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024)
 }
 
 /// Test-only fault hook: announce, then wait to be killed.
