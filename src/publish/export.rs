@@ -5,6 +5,7 @@
 //! decimal mark), applying small-count protection and guarding text fields
 //! against formula injection. Refuses nothing: every row is written.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use crate::model::{KpiRow, Month, Ratio, Value};
@@ -34,26 +35,28 @@ pub fn write(rows: &[KpiRow], period: Month, out: &mut impl Write) -> io::Result
     w.write_record(HEADER)?;
     let periode = period.to_string();
     for row in rows {
-        w.write_record(record(row, &periode))?;
+        w.write_record(record(row, &periode).iter().map(|f| f.as_bytes()))?;
     }
     w.flush()
 }
 
-fn pct(ratio: Option<Ratio>) -> String {
-    ratio.map(Ratio::format).unwrap_or_default()
+fn pct(ratio: Option<Ratio>) -> Cow<'static, str> {
+    ratio.map_or(Cow::Borrowed(""), |r| Cow::Owned(r.format()))
 }
 
-/// The eleven fields of one row.
-fn record(row: &KpiRow, periode: &str) -> [String; 11] {
+/// The eleven fields of one row (borrowed where they can be: this runs for
+/// every row of a large export).
+fn record<'a>(row: &'a KpiRow, periode: &'a str) -> [Cow<'a, str>; 11] {
+    let none = || Cow::Borrowed("");
     let waarde = match row.value {
-        Value::Count(n) => n.to_string(),
+        Value::Count(n) => Cow::Owned(n.to_string()),
         Value::Pct(ratio) => pct(ratio),
     };
     let (waarde, realisatie, groei) = if row.suppressed {
-        (String::new(), String::new(), String::new())
+        (none(), none(), none())
     } else {
         let groei = if row.growth_hidden {
-            String::new()
+            none()
         } else {
             pct(row.growth)
         };
@@ -67,20 +70,20 @@ fn record(row: &KpiRow, periode: &str) -> [String; 11] {
         guard(&row.regio_naam),
         guard(row.indicator.name()),
         waarde,
-        row.target.map(|t| t.to_string()).unwrap_or_default(),
+        row.target.map_or_else(none, |t| Cow::Owned(t.to_string())),
         realisatie,
         groei,
-        row.suppressed.to_string(),
+        Cow::Borrowed(if row.suppressed { "true" } else { "false" }),
     ]
 }
 
 /// A text field that a spreadsheet would read as a formula gets a leading
 /// `'`. Numeric fields are never guarded: `-3.1` is a growth figure.
-fn guard(text: &str) -> String {
+fn guard(text: &str) -> Cow<'_, str> {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
+        Cow::Owned(format!("'{text}"))
     } else {
-        text.to_owned()
+        Cow::Borrowed(text)
     }
 }
 
@@ -93,8 +96,8 @@ mod tests {
         KpiRow {
             window: Window::Jtd,
             level: Level::Provincie,
-            regio_code: "PV27".to_owned(),
-            regio_naam: "Noord-Holland".to_owned(),
+            regio_code: "PV27".into(),
+            regio_naam: "Noord-Holland".into(),
             indicator,
             value,
             target: None,
@@ -173,8 +176,8 @@ mod tests {
     fn text_fields_are_guarded_and_quoted() {
         let mut evil = row(Indicator::PpsActief, Value::Count(1));
         evil.level = Level::Consortium;
-        evil.regio_code = "=HYPERLINK(\"x\")".to_owned();
-        evil.regio_naam = "=HYPERLINK(\"x\")".to_owned();
+        evil.regio_code = "=HYPERLINK(\"x\")".into();
+        evil.regio_naam = "=HYPERLINK(\"x\")".into();
         let mut others = Vec::new();
         for (code, naam) in [
             ("+31", "@home"),
@@ -184,8 +187,8 @@ mod tests {
         ] {
             let mut r = row(Indicator::PpsActief, Value::Count(2));
             r.level = Level::Pps;
-            r.regio_code = code.to_owned();
-            r.regio_naam = naam.to_owned();
+            r.regio_code = code.into();
+            r.regio_naam = naam.into();
             others.push(r);
         }
         let mut rows = vec![evil];
