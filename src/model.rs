@@ -5,6 +5,7 @@
 //! Nothing here does I/O; these are plain values.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// A calendar month, stored as `year * 12 + (month - 1)` so that month
 /// arithmetic (windows, "a year earlier") is integer arithmetic.
@@ -433,8 +434,10 @@ pub enum Value {
 pub struct KpiRow {
     pub window: Window,
     pub level: Level,
-    pub regio_code: String,
-    pub regio_naam: String,
+    /// Shared by every row of the region (there are tens of thousands of
+    /// rows, and a few thousand regions).
+    pub regio_code: Arc<str>,
+    pub regio_naam: Arc<str>,
     pub indicator: Indicator,
     pub value: Value,
     /// Filled for window `jtd` and indicators that can have targets.
@@ -456,8 +459,8 @@ pub struct KpiRow {
 pub struct TrendPoint {
     pub month: Month,
     pub level: Level,
-    pub regio_code: String,
-    pub regio_naam: String,
+    pub regio_code: Arc<str>,
+    pub regio_naam: Arc<str>,
     pub indicator: Indicator,
     pub value: Value,
 }

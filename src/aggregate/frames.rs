@@ -8,6 +8,7 @@
 //! validation should have stopped: a figure built on them would be wrong.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use polars::prelude::*;
 
@@ -66,8 +67,8 @@ pub(super) const MEASURES: [Indicator; 6] = [
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub(super) struct Region {
     pub level: Level,
-    pub code: String,
-    pub naam: String,
+    pub code: Arc<str>,
+    pub naam: Arc<str>,
 }
 
 /// Everything the plans read, built once.
@@ -335,8 +336,8 @@ fn membership(
         .into_iter()
         .map(|((level, code), naam)| Region {
             level,
-            code: code.to_owned(),
-            naam: naam.to_owned(),
+            code: code.into(),
+            naam: naam.into(),
         })
         .collect();
     Ok((frame, list))

@@ -344,7 +344,7 @@ struct Figures<'a> {
 
 impl<'a> Figures<'a> {
     fn index(rows: &'a [KpiRow]) -> Figures<'a> {
-        let key = |row: &&'a KpiRow| (row.level, row.regio_code.as_str(), row.indicator);
+        let key = |row: &&'a KpiRow| (row.level, &*row.regio_code, row.indicator);
         // Rows come window by window, each window in key order: the stable
         // sort merges those runs cheaply, and the result does not depend
         // on that order.

@@ -41,11 +41,8 @@ impl<'a> Series<'a> {
         let mut values = HashMap::with_capacity(points.len());
         let mut regions: Vec<(Level, &'a str, &'a str)> = Vec::new();
         for p in points {
-            values.insert(
-                (p.level, p.regio_code.as_str(), p.indicator, p.month),
-                p.value,
-            );
-            let region = (p.level, p.regio_code.as_str(), p.regio_naam.as_str());
+            values.insert((p.level, &*p.regio_code, p.indicator, p.month), p.value);
+            let region = (p.level, &*p.regio_code, &*p.regio_naam);
             if regions.last() != Some(&region) && !regions.contains(&region) {
                 regions.push(region);
             }
