@@ -2,19 +2,24 @@
 # Benchmark of the whole pipeline on generated data (not a timed test).
 #
 # Generates about 2,000 partnerships x 60 months in about 2,000 workbooks,
-# then measures, each RUNS times on a warm page cache:
+# then measures, in ROUNDS rounds on a warm page cache, each round running
+# back to back:
 #   - the baseline: merely reading every cell of those files with calamine
 #     (pps-sample read-cells, parallel across files);
-#   - pps-monitor validate and pps-monitor run: wall time and peak memory
-#     (GNU time), and where the time goes (the run's own stage timings).
+#   - pps-monitor validate and pps-monitor run.
+# Each is timed as a whole process (wall time and peak memory, GNU time).
+# Because the three run within seconds of each other, the ratio run/baseline
+# of a round is fair even on a machine whose speed drifts; the summary gives
+# the medians. The stage timings (where the time goes) are those of the
+# last run.
 #
-# Usage: scripts/bench.sh [PARTNERSHIPS] [MONTHS] [RUNS]
+# Usage: scripts/bench.sh [PARTNERSHIPS] [MONTHS] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 partnerships=${1:-2000}
 months=${2:-60}
-runs=${3:-3}
+rounds=${3:-5}
 target=${CARGO_TARGET_DIR:-target}
 
 if [ ! -x /usr/bin/time ]; then
@@ -32,21 +37,28 @@ trap 'rm -rf "$work"' EXIT
 files=$(find "$work/input" -type f | wc -l)
 echo "input: $partnerships partnerships x $months months, $files files, $(du -sh "$work/input" | cut -f1)"
 
-measure() { # label, command...
-    local label=$1
-    shift
-    for i in $(seq "$runs"); do
-        /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/stdout" 2>"$work/stderr" || true
-        read -r wall kb <"$work/time"
-        awk -v l="$label" -v i="$i" -v w="$wall" -v k="$kb" \
-            'BEGIN { printf "%-10s run %d: %6.2f s wall, %6.1f MB peak\n", l, i, w, k / 1024 }'
-    done
+# Prints "<wall seconds> <peak MB>" of one run of the command.
+measure() {
+    /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/stdout" 2>"$work/stderr" || true
+    awk '{ printf "%.2f %.1f\n", $1, $2 / 1024 }' "$work/time"
 }
 
-for i in $(seq "$runs"); do
-    "$sample" read-cells "$work/input" | sed "s/^/baseline   run $i: /"
+printf "%-6s %10s %20s %20s %12s\n" round baseline validate run run/baseline
+for i in $(seq "$rounds"); do
+    read -r base _ < <(measure "$sample" read-cells "$work/input")
+    read -r vwall vpeak < <(measure "$monitor" validate --input "$work/input" --output "$work/output" --period 2026-10)
+    read -r rwall rpeak < <(measure "$monitor" run --input "$work/input" --output "$work/output" --period 2026-10)
+    ratio=$(awk -v r="$rwall" -v b="$base" 'BEGIN { printf "%.2f", r / b }')
+    printf "%-6s %8s s %8s s %6s MB %8s s %6s MB %12s\n" "$i" "$base" "$vwall" "$vpeak" "$rwall" "$rpeak" "$ratio"
+    echo "$base $vwall $vpeak $rwall $rpeak $ratio" >>"$work/rounds"
 done
-measure validate "$monitor" validate --input "$work/input" --output "$work/output" --period 2026-10
-measure run "$monitor" run --input "$work/input" --output "$work/output" --period 2026-10
+echo "medians over $rounds rounds:"
+for column in 1:baseline_s 2:validate_s 3:validate_peak_MB 4:run_s 5:run_peak_MB 6:run/baseline; do
+    n=${column%%:*}
+    label=${column#*:}
+    median=$(cut -d' ' -f"$n" "$work/rounds" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+    max=$(cut -d' ' -f"$n" "$work/rounds" | sort -n | tail -1)
+    printf "  %-18s %8s (highest %s)\n" "$label" "$median" "$max"
+done
 echo "stages of the last run:"
 grep -E "done at" "$work/stderr" | sed 's/^pps-monitor: /  /'
