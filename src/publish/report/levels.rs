@@ -87,8 +87,8 @@ pub(super) fn sheet(
 
     // One band per region: its rows share a light fill or none. Each row's
     // values are written first and its formats after, one call per run of
-    // equal cells: the worksheet hashes every format it is given, and once
-    // per cell that was most of the time this sheet took.
+    // cells that can share a format: the worksheet hashes every format it
+    // is given, and once per cell that was most of the time this sheet took.
     let hidden_format =
         [false, true].map(|band| styles.cell(Kind::Text, band, false).clone().set_indent(1));
     let mut hidden = String::new();
@@ -107,31 +107,32 @@ pub(super) fn sheet(
                 }
             }
             hidden_windows(line, &mut hidden);
-            if !hidden.is_empty() {
-                ws.write_string(row, SUPPRESSED, hidden.as_str())?;
+            let mut looks = [Looks::PLAIN_TEXT; SUPPRESSED as usize + 1];
+            for (look, (value, kind, muted)) in looks[FIRST_FIGURE as usize..].iter_mut().zip(cells)
+            {
+                *look = match value {
+                    Some(_) => Looks::exactly(kind, muted),
+                    None => Looks::ANY,
+                };
             }
-            // Cells without a value get their format as a blank cell.
-            ws.set_range_format(
-                row,
-                CODE,
-                row,
-                INDICATOR,
-                styles.cell(Kind::Text, band, false),
-            )?;
-            let mut start = FIRST_FIGURE;
-            for run in cells.chunk_by(|a, b| (a.1, a.2) == (b.1, b.2)) {
-                let (_, kind, muted) = run[0];
-                let end = start + run.len() as u16 - 1;
-                ws.set_range_format(row, start, row, end, styles.cell(kind, band, muted))?;
-                start = end + 1;
+            if hidden.is_empty() {
+                looks[SUPPRESSED as usize] = Looks::ANY;
+            } else {
+                ws.write_string_with_format(
+                    row,
+                    SUPPRESSED,
+                    hidden.as_str(),
+                    &hidden_format[usize::from(band)],
+                )?;
             }
-            ws.set_range_format(
-                row,
-                SUPPRESSED,
-                row,
-                SUPPRESSED,
-                &hidden_format[usize::from(band)],
-            )?;
+            let last = if hidden.is_empty() {
+                SUPPRESSED
+            } else {
+                SUPPRESSED - 1
+            };
+            for (first, end, (kind, muted)) in format_runs(&looks[..=usize::from(last)]) {
+                ws.set_range_format(row, first, row, end, styles.cell(kind, band, muted))?;
+            }
         }
     }
     if lines.is_empty() {
@@ -148,6 +149,57 @@ pub(super) fn sheet(
     ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
     figure_highlights(&mut ws, HEADER_ROW + 1, row, FIRST_FIGURE, period)?;
     Ok(ws)
+}
+
+/// The data-cell formats (kind, muted; the band is the row's) under which
+/// a cell looks the same, as a set: bit `kind * 2 + muted`. A blank cell
+/// shows only its fill, so any format of its row's band will do; text shows
+/// the same under every plain format but the centred one, whatever its
+/// number format. Letting such cells share their neighbours' format gives
+/// a row one to three runs to format instead of five or more.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Looks(u8);
+
+impl Looks {
+    const ANY: Looks = Looks(0xFF);
+    const PLAIN_TEXT: Looks = Looks(
+        Looks::exactly(Kind::Text, false).0
+            | Looks::exactly(Kind::Count, false).0
+            | Looks::exactly(Kind::Pct, false).0,
+    );
+
+    const fn exactly(kind: Kind, muted: bool) -> Looks {
+        Looks(1 << (kind as u8 * 2 + muted as u8))
+    }
+
+    /// The first format in the set, as (kind, muted).
+    fn pick(self) -> (Kind, bool) {
+        let bit = self.0.trailing_zeros() as u8;
+        let kind = [Kind::Text, Kind::Count, Kind::Pct, Kind::Center][usize::from(bit / 2)];
+        (kind, bit % 2 == 1)
+    }
+}
+
+/// Splits the cells of a row, left to right, into the fewest runs that can
+/// each share one format: `(first column, last column, format)`.
+fn format_runs(looks: &[Looks]) -> Vec<(u16, u16, (Kind, bool))> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    let mut common = Looks::ANY;
+    for (c, look) in looks.iter().enumerate() {
+        let both = Looks(common.0 & look.0);
+        if both.0 == 0 {
+            runs.push((start as u16, c as u16 - 1, common.pick()));
+            start = c;
+            common = *look;
+        } else {
+            common = both;
+        }
+    }
+    if !looks.is_empty() {
+        runs.push((start as u16, looks.len() as u16 - 1, common.pick()));
+    }
+    runs
 }
 
 /// Which windows of `line` the export leaves empty (`maand, groei jtd`),
@@ -167,5 +219,41 @@ fn hidden_windows(line: &Line<'_>, out: &mut String) {
         }
         out.push_str(what);
         out.push_str(r.window.name());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_that_look_alike_share_a_format_run() {
+        let text = Looks::PLAIN_TEXT;
+        let count = Looks::exactly(Kind::Count, false);
+        let pct = Looks::exactly(Kind::Pct, false);
+        let muted = Looks::exactly(Kind::Pct, true);
+        let blank = Looks::ANY;
+        // A count row: the text takes the count format, the blank last
+        // cell the percentage format.
+        assert_eq!(
+            format_runs(&[text, text, count, count, pct, blank]),
+            vec![(0, 3, (Kind::Count, false)), (4, 5, (Kind::Pct, false))]
+        );
+        // A percentage row with a blank target: one run.
+        assert_eq!(
+            format_runs(&[text, pct, blank, pct]),
+            vec![(0, 3, (Kind::Pct, false))]
+        );
+        // Muted figures keep their own format; text never turns grey.
+        assert_eq!(
+            format_runs(&[text, muted, blank]),
+            vec![(0, 0, (Kind::Text, false)), (1, 2, (Kind::Pct, true))]
+        );
+        // Nothing but blanks and text: plain text.
+        assert_eq!(
+            format_runs(&[text, blank]),
+            vec![(0, 1, (Kind::Text, false))]
+        );
+        assert!(format_runs(&[]).is_empty());
     }
 }
