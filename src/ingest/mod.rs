@@ -19,6 +19,7 @@ use calamine::{Data, Ods, Range, Reader, SheetType, Sheets, Xlsx};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
+use smallvec::SmallVec;
 
 use crate::error::Error;
 use crate::model::{Indicator, Month, Table};
@@ -125,13 +126,15 @@ pub enum Rows {
 /// column: the key columns always, other cells only when they could not be
 /// read as their type. Cells that read fine are not kept (they are most of
 /// the memory of a large run); indexing them gives an empty cell.
+/// Held inline up to three cells (the key columns of a count row), so
+/// that most rows need no allocation of their own.
 #[derive(Debug, Default)]
-pub struct RawCells(Vec<(u8, Data)>);
+pub struct RawCells(SmallVec<[(u8, Data); 3]>);
 
 static NO_CELL: Data = Data::Empty;
 
 /// The raw cells of a row that is not there.
-pub static NO_CELLS: RawCells = RawCells(Vec::new());
+pub static NO_CELLS: RawCells = RawCells(SmallVec::new_const());
 
 impl RawCells {
     /// Keeps cell `i` of `cells` when `keep(i)`; empty cells are never kept.
@@ -142,7 +145,7 @@ impl RawCells {
                 .enumerate()
                 .filter(|(i, cell)| *cell != Data::Empty && keep(*i))
                 .map(|(i, cell)| (i as u8, cell))
-                .collect::<Vec<_>>(),
+                .collect(),
         )
     }
 }
