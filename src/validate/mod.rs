@@ -16,9 +16,10 @@ use chrono::Datelike;
 use crate::config::PeriodChoice;
 use crate::error::Error;
 use crate::ingest::value::{self, Parsed};
-use crate::ingest::{FileStatus, Ingested, NO_CELLS, RawCells, Rows, Sheet};
+use crate::ingest::{CountRow, FileStatus, Ingested, NO_CELLS, RawCells, Rows, Sheet};
 use crate::model::{Accepted, CountRecord, Indicator, Month, Partnership, Table, TargetRecord};
 use crate::regions::Regions;
+use rayon::prelude::*;
 use rules::{Kind, Rule};
 
 /// Where a finding is: file index (in path order), sheet index (in
@@ -123,6 +124,30 @@ struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
+    fn new(ingested: &'a Ingested) -> Checker<'a> {
+        Checker {
+            ingested,
+            rejects: Vec::new(),
+            warnings: Vec::new(),
+            rejected: HashSet::new(),
+            duplicates: HashMap::new(),
+            later: HashMap::new(),
+        }
+    }
+
+    /// Takes over the findings of a checker that looked at other rows.
+    fn absorb(&mut self, other: Checker<'a>) {
+        self.rejects.extend(other.rejects);
+        self.warnings.extend(other.warnings);
+        self.rejected.extend(other.rejected);
+        for (sheet, n) in other.duplicates {
+            *self.duplicates.entry(sheet).or_default() += n;
+        }
+        for (sheet, n) in other.later {
+            *self.later.entry(sheet).or_default() += n;
+        }
+    }
+
     fn sheet(&self, place: Place) -> &'a Sheet {
         &self.ingested.files[place.file].sheets[place.sheet.unwrap_or(0)]
     }
@@ -356,14 +381,7 @@ pub fn check(
     regions: &Regions,
     period: PeriodChoice,
 ) -> Result<Validated, Error> {
-    let mut ck = Checker {
-        ingested,
-        rejects: Vec::new(),
-        warnings: Vec::new(),
-        rejected: HashSet::new(),
-        duplicates: HashMap::new(),
-        later: HashMap::new(),
-    };
+    let mut ck = Checker::new(ingested);
 
     files_and_sheets(&mut ck);
     let (partnerships, register_rejects) = register(&mut ck, regions)?;
@@ -706,109 +724,137 @@ fn targets<'a>(
         .collect()
 }
 
+/// A count row that broke no rule, keyed by partnership and month.
+type CountCandidate = Candidate<(String, Month), [i64; 6]>;
+
+/// Count rows of every count sheet. The sheets are checked side by side,
+/// each with a checker of its own, and their findings and candidates taken
+/// over in sheet order, so the outcome is that of checking them one by one.
 fn counts<'a>(
     ck: &mut Checker<'a>,
     partnerships: &HashMap<String, Partnership>,
     register_rejects: &HashMap<String, String>,
-) -> Vec<Candidate<(String, Month), [i64; 6]>> {
+) -> Vec<CountCandidate> {
     let ingested = ck.ingested;
-    let mut candidates = Vec::new();
     let counts = |rows: &'a Rows| match rows {
         Rows::Counts(r) => Some(r.as_slice()),
         _ => None,
     };
-    for (f, s, rows) in ck.complete_sheets(counts, |r| r.row) {
-        for r in rows {
-            let place = Place::row(f, s, r.row);
-            let before = ck.rejects.len();
-            let id = r.pps_id.value();
-            let month = r.month.value().copied();
-            let ctx = (id, month);
-            ck.cell(place, 0, &r.cells[0], &r.pps_id, Kind::Text, true, ctx);
-            ck.cell(place, 1, &r.cells[1], &r.month, Kind::Period, true, ctx);
-            for (i, v) in r.values.iter().enumerate() {
-                ck.cell(place, i + 2, &r.cells[i + 2], v, Kind::Count, false, ctx);
-            }
-            let partnership = known_pps(
-                ck,
-                place,
-                &r.cells[0],
-                id,
-                month,
-                partnerships,
-                register_rejects,
-            );
-            if let (Some(p), Some(m)) = (partnership, month) {
-                if m < p.start {
-                    let message =
-                        rules::before_start(&p.pps_id, &m.to_string(), &p.start.to_string());
-                    ck.reject(
-                        place,
-                        1,
-                        value::raw(&r.cells[1]),
-                        Rule::BeforeStart,
-                        message,
-                        id,
-                        month,
-                    );
-                }
-                if let Some(end) = p.end
-                    && m > end
-                {
-                    let message = rules::after_end(&p.pps_id, &m.to_string(), &end.to_string());
-                    ck.reject(
-                        place,
-                        1,
-                        value::raw(&r.cells[1]),
-                        Rule::AfterEnd,
-                        message,
-                        id,
-                        month,
-                    );
-                }
-            }
-            let number = |p: &Parsed<i64>| match p {
-                Parsed::Value(v) => Some(*v),
-                Parsed::Empty => Some(0),
-                _ => None,
-            };
-            if let (Some(total), Some(mkb)) = (number(&r.values[4]), number(&r.values[5]))
-                && mkb > total
-            {
-                let message = rules::mkb_exceeds_total(mkb, total);
+    let checked: Vec<(Checker<'a>, Vec<CountCandidate>)> = ck
+        .complete_sheets(counts, |r| r.row)
+        .into_par_iter()
+        .map(|(f, s, rows)| {
+            let mut local = Checker::new(ingested);
+            let candidates = count_sheet(&mut local, (f, s, rows), partnerships, register_rejects);
+            (local, candidates)
+        })
+        .collect();
+    let mut candidates = Vec::with_capacity(checked.iter().map(|(_, c)| c.len()).sum());
+    for (local, sheet_candidates) in checked {
+        ck.absorb(local);
+        candidates.extend(sheet_candidates);
+    }
+    let describe = |k: &(String, Month)| format!("De maand {} van '{}'", k.1, k.0);
+    ck.deduplicate(candidates, describe, |k| (Some(k.0.clone()), Some(k.1)))
+}
+
+/// The rows of one count sheet that has every required column.
+fn count_sheet(
+    ck: &mut Checker<'_>,
+    (f, s, rows): (usize, usize, &[CountRow]),
+    partnerships: &HashMap<String, Partnership>,
+    register_rejects: &HashMap<String, String>,
+) -> Vec<CountCandidate> {
+    let ingested = ck.ingested;
+    let mut candidates = Vec::with_capacity(rows.len());
+    for r in rows {
+        let place = Place::row(f, s, r.row);
+        let before = ck.rejects.len();
+        let id = r.pps_id.value();
+        let month = r.month.value().copied();
+        let ctx = (id, month);
+        ck.cell(place, 0, &r.cells[0], &r.pps_id, Kind::Text, true, ctx);
+        ck.cell(place, 1, &r.cells[1], &r.month, Kind::Period, true, ctx);
+        for (i, v) in r.values.iter().enumerate() {
+            ck.cell(place, i + 2, &r.cells[i + 2], v, Kind::Count, false, ctx);
+        }
+        let partnership = known_pps(
+            ck,
+            place,
+            &r.cells[0],
+            id,
+            month,
+            partnerships,
+            register_rejects,
+        );
+        if let (Some(p), Some(m)) = (partnership, month) {
+            if m < p.start {
+                let message = rules::before_start(&p.pps_id, &m.to_string(), &p.start.to_string());
                 ck.reject(
                     place,
-                    7,
-                    value::raw(&r.cells[7]),
-                    Rule::MkbExceedsTotal,
+                    1,
+                    value::raw(&r.cells[1]),
+                    Rule::BeforeStart,
                     message,
                     id,
                     month,
                 );
             }
-            if ck.rejects.len() != before {
-                continue;
-            }
-            for (i, v) in r.values.iter().enumerate() {
-                if *v == Parsed::Empty {
-                    ck.warn(
-                        place,
-                        ingested.files[f].sheets[s].column_label(i + 2),
-                        "Lege cel; geteld als 0. Vul 0 in als er niets te melden is.".to_owned(),
-                    );
-                }
-            }
-            if let (Some(id), Some(m)) = (id, month) {
-                candidates.push(Candidate {
-                    key: (id.clone(), m),
-                    values: std::array::from_fn(|i| number(&r.values[i]).unwrap_or(0)),
+            if let Some(end) = p.end
+                && m > end
+            {
+                let message = rules::after_end(&p.pps_id, &m.to_string(), &end.to_string());
+                ck.reject(
                     place,
-                });
+                    1,
+                    value::raw(&r.cells[1]),
+                    Rule::AfterEnd,
+                    message,
+                    id,
+                    month,
+                );
             }
         }
+        let number = |p: &Parsed<i64>| match p {
+            Parsed::Value(v) => Some(*v),
+            Parsed::Empty => Some(0),
+            _ => None,
+        };
+        if let (Some(total), Some(mkb)) = (number(&r.values[4]), number(&r.values[5]))
+            && mkb > total
+        {
+            let message = rules::mkb_exceeds_total(mkb, total);
+            ck.reject(
+                place,
+                7,
+                value::raw(&r.cells[7]),
+                Rule::MkbExceedsTotal,
+                message,
+                id,
+                month,
+            );
+        }
+        if ck.rejects.len() != before {
+            continue;
+        }
+        for (i, v) in r.values.iter().enumerate() {
+            if *v == Parsed::Empty {
+                ck.warn(
+                    place,
+                    ingested.files[f].sheets[s].column_label(i + 2),
+                    "Lege cel; geteld als 0. Vul 0 in als er niets te melden is.".to_owned(),
+                );
+            }
+        }
+        if let (Some(id), Some(m)) = (id, month) {
+            candidates.push(Candidate {
+                key: (id.clone(), m),
+                values: std::array::from_fn(|i| number(&r.values[i]).unwrap_or(0)),
+                place,
+            });
+        }
     }
-    let describe = |k: &(String, Month)| format!("De maand {} van '{}'", k.1, k.0);
-    ck.deduplicate(candidates, describe, |k| (Some(k.0.clone()), Some(k.1)))
+    candidates
 }
 
 /// Per-sheet accounting from the collected outcomes.
