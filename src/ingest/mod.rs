@@ -286,19 +286,35 @@ pub fn read(
         "reading {readable} spreadsheet file(s) from {}",
         root.display()
     ));
-    let files = paths
+    // Largest files first, handed out a few at a time: the threads then
+    // end together on small files, instead of one reading a large register
+    // or target file, or a long stretch of files it took in one piece,
+    // while the others wait. The outcome is put back in path order.
+    let mut jobs: Vec<_> = paths
+        .into_iter()
+        .enumerate()
+        .map(|(i, job)| (i, job.1.metadata().map_or(0, |m| m.len()), job))
+        .collect();
+    jobs.sort_by_key(|&(i, size, _)| (std::cmp::Reverse(size), i));
+    let mut read: Vec<(usize, InputFile)> = jobs
         .into_par_iter()
-        .map(|(relative, path, problem)| match problem {
-            None => read_file(relative, &path),
-            Some(reason) => InputFile {
-                path: relative,
-                sha256: String::new(),
-                status: FileStatus::Unreadable,
-                message: Some(reason),
-                sheets: Vec::new(),
-            },
+        .with_max_len(4)
+        .map(|(i, _, (relative, path, problem))| {
+            let file = match problem {
+                None => read_file(relative, &path),
+                Some(reason) => InputFile {
+                    path: relative,
+                    sha256: String::new(),
+                    status: FileStatus::Unreadable,
+                    message: Some(reason),
+                    sheets: Vec::new(),
+                },
+            };
+            (i, file)
         })
         .collect();
+    read.sort_by_key(|&(i, _)| i);
+    let files = read.into_iter().map(|(_, file)| file).collect();
     Ok(Ingested {
         root: root.to_path_buf(),
         files,
