@@ -55,9 +55,14 @@ fn read_all(path: &Path) -> Totals {
 
 pub fn run(dir: &Path) -> Result<(), String> {
     let started = Instant::now();
-    let files = workbooks::find(dir)?;
+    let mut files = workbooks::find(dir)?;
+    // The largest first, a few files at a time: the same schedule as
+    // pps-monitor's ingest, so that neither is left with one thread reading
+    // a large file or a long stretch of files alone at the end.
+    files.sort_by_cached_key(|f| std::cmp::Reverse(f.metadata().map_or(0, |m| m.len())));
     let t = files
         .par_iter()
+        .with_max_len(4)
         .map(|f| read_all(f))
         .reduce(Totals::default, |a, b| a + b);
     println!(
