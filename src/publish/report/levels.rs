@@ -130,7 +130,7 @@ pub(super) fn sheet(
             } else {
                 SUPPRESSED - 1
             };
-            for (first, end, (kind, muted)) in format_runs(&looks[..=usize::from(last)]) {
+            for (first, end, (kind, muted)) in format_runs(&looks[..=usize::from(last)], band) {
                 ws.set_range_format(row, first, row, end, styles.cell(kind, band, muted))?;
             }
         }
@@ -181,15 +181,32 @@ impl Looks {
 }
 
 /// Splits the cells of a row, left to right, into the fewest runs that can
-/// each share one format: `(first column, last column, format)`.
-fn format_runs(looks: &[Looks]) -> Vec<(u16, u16, (Kind, bool))> {
+/// each share one format: `(first column, last column, format)`. On a row
+/// without `fill`, a blank cell looks the same without any format, so the
+/// runs leave out the blanks at their ends (fewer cells to write).
+fn format_runs(looks: &[Looks], fill: bool) -> Vec<(u16, u16, (Kind, bool))> {
     let mut runs = Vec::new();
+    let mut push = |first: usize, last: usize, common: Looks| {
+        let cells = &looks[first..=last];
+        let (first, last) = if fill {
+            (first, last)
+        } else {
+            match (
+                cells.iter().position(|l| *l != Looks::ANY),
+                cells.iter().rposition(|l| *l != Looks::ANY),
+            ) {
+                (Some(a), Some(b)) => (first + a, first + b),
+                _ => return,
+            }
+        };
+        runs.push((first as u16, last as u16, common.pick()));
+    };
     let mut start = 0;
     let mut common = Looks::ANY;
     for (c, look) in looks.iter().enumerate() {
         let both = Looks(common.0 & look.0);
         if both.0 == 0 {
-            runs.push((start as u16, c as u16 - 1, common.pick()));
+            push(start, c - 1, common);
             start = c;
             common = *look;
         } else {
@@ -197,7 +214,7 @@ fn format_runs(looks: &[Looks]) -> Vec<(u16, u16, (Kind, bool))> {
         }
     }
     if !looks.is_empty() {
-        runs.push((start as u16, looks.len() as u16 - 1, common.pick()));
+        push(start, looks.len() - 1, common);
     }
     runs
 }
@@ -236,24 +253,39 @@ mod tests {
         // A count row: the text takes the count format, the blank last
         // cell the percentage format.
         assert_eq!(
-            format_runs(&[text, text, count, count, pct, blank]),
+            format_runs(&[text, text, count, count, pct, blank], true),
             vec![(0, 3, (Kind::Count, false)), (4, 5, (Kind::Pct, false))]
         );
         // A percentage row with a blank target: one run.
         assert_eq!(
-            format_runs(&[text, pct, blank, pct]),
+            format_runs(&[text, pct, blank, pct], true),
             vec![(0, 3, (Kind::Pct, false))]
         );
         // Muted figures keep their own format; text never turns grey.
         assert_eq!(
-            format_runs(&[text, muted, blank]),
+            format_runs(&[text, muted, blank], true),
             vec![(0, 0, (Kind::Text, false)), (1, 2, (Kind::Pct, true))]
         );
         // Nothing but blanks and text: plain text.
         assert_eq!(
-            format_runs(&[text, blank]),
+            format_runs(&[text, blank], true),
             vec![(0, 1, (Kind::Text, false))]
         );
-        assert!(format_runs(&[]).is_empty());
+        // Without fill, blanks at the ends of a run are left out, blanks
+        // within one kept (one format call instead of two).
+        assert_eq!(
+            format_runs(&[text, count, blank, blank, pct, blank], false),
+            vec![(0, 1, (Kind::Count, false)), (4, 4, (Kind::Pct, false))]
+        );
+        assert_eq!(
+            format_runs(&[text, pct, blank, pct, blank], false),
+            vec![(0, 3, (Kind::Pct, false))]
+        );
+        assert_eq!(format_runs(&[blank, blank], false), vec![]);
+        assert_eq!(
+            format_runs(&[blank, blank], true),
+            vec![(0, 1, (Kind::Text, false))]
+        );
+        assert!(format_runs(&[], true).is_empty());
     }
 }
