@@ -94,10 +94,6 @@ fn run_stages(
     let mut ingested = ingest::read(&job.input, Some(&job.output), progress)?;
     progress(&lap("ingest"));
     let validated = validate::check(&ingested, &job.regions, job.period)?;
-    ingested.release_rows();
-    // What ingest and validation freed goes back to the system before
-    // the polars plans and the report writer ask for memory of their own.
-    memory::release_free_memory();
     let period = validated.period;
     progress(&format!(
         "{}: period {period}, {} count rows accepted, {} rows or files rejected",
@@ -105,6 +101,31 @@ fn run_stages(
         validated.accepted.counts.len(),
         validated.rejected_rows()
     ));
+    // The typed rows are no longer needed: they are freed, and what ingest
+    // and validation freed is given back to the system, while the polars
+    // plans run (the report writer, which needs the most, comes after).
+    let release = |ingested: &mut ingest::Ingested| {
+        ingested.release_rows();
+        memory::release_free_memory();
+    };
+    let aggregated = if job.command == Command::Run {
+        let (aggregated, ()) = rayon::join(
+            || {
+                aggregate::aggregate(
+                    &validated.accepted,
+                    &job.regions,
+                    &job.groups,
+                    period,
+                    job.threshold,
+                )
+            },
+            || release(&mut ingested),
+        );
+        Some(aggregated?)
+    } else {
+        release(&mut ingested);
+        None
+    };
 
     let mut staging = publish::Staging::new(&job.output, period)?;
     let write_rejects = |staging: &publish::Staging| {
@@ -112,14 +133,7 @@ fn run_stages(
             publish::rejects::write(&ingested, &validated.rejects, w)
         })
     };
-    if job.command == Command::Run {
-        let aggregated = aggregate::aggregate(
-            &validated.accepted,
-            &job.regions,
-            &job.groups,
-            period,
-            job.threshold,
-        )?;
+    if let Some(aggregated) = aggregated {
         progress(&format!(
             "{}: {} indicator rows",
             lap("aggregation"),
