@@ -101,14 +101,11 @@ fn run_stages(
         validated.accepted.counts.len(),
         validated.rejected_rows()
     ));
-    // The typed rows are no longer needed: they are freed, and what ingest
-    // and validation freed is given back to the system, while the polars
-    // plans run (the report writer, which needs the most, comes after).
-    let release = |ingested: &mut ingest::Ingested| {
-        ingested.release_rows();
-        memory::release_free_memory();
-    };
     let aggregated = if job.command == Command::Run {
+        // The typed rows are no longer needed: they are freed, and what
+        // ingest and validation freed is given back to the system, while
+        // the polars plans run (the report writer, which needs the most,
+        // comes after).
         let (aggregated, ()) = rayon::join(
             || {
                 aggregate::aggregate(
@@ -119,11 +116,13 @@ fn run_stages(
                     job.threshold,
                 )
             },
-            || release(&mut ingested),
+            || {
+                ingested.release_rows();
+                memory::release_free_memory();
+            },
         );
         Some(aggregated?)
     } else {
-        release(&mut ingested);
         None
     };
 

@@ -126,6 +126,7 @@ pub enum Rows {
 /// column: the key columns always, other cells only when they could not be
 /// read as their type. Cells that read fine are not kept (they are most of
 /// the memory of a large run); indexing them gives an empty cell.
+///
 /// Held inline up to three cells (the key columns of a count row), so
 /// that most rows need no allocation of their own.
 #[derive(Debug, Default)]
@@ -293,13 +294,16 @@ pub fn read(
     let mut jobs: Vec<_> = paths
         .into_iter()
         .enumerate()
-        .map(|(i, job)| (i, job.1.metadata().map_or(0, |m| m.len()), job))
+        .map(|(i, (relative, path, problem))| {
+            let size = path.metadata().map_or(0, |m| m.len());
+            (i, size, relative, path, problem)
+        })
         .collect();
-    jobs.sort_by_key(|&(i, size, _)| (std::cmp::Reverse(size), i));
+    jobs.sort_by_key(|&(i, size, ..)| (std::cmp::Reverse(size), i));
     let mut read: Vec<(usize, InputFile)> = jobs
         .into_par_iter()
         .with_max_len(4)
-        .map(|(i, _, (relative, path, problem))| {
+        .map(|(i, _, relative, path, problem)| {
             let file = match problem {
                 None => read_file(relative, &path),
                 Some(reason) => InputFile {
