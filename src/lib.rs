@@ -146,18 +146,19 @@ fn run_stages(
             aggregated: &aggregated,
         };
         // The report is most of the writing and its last step (the zip) runs
-        // on one thread: the export and the rejects are written meanwhile.
-        let ((export, rejects), report) = rayon::join(
+        // on one thread: it starts at once, on this thread, and the export
+        // and the rejects are written meanwhile.
+        let (report, (export, rejects)) = rayon::join(
+            || {
+                staging.file_at_path(&format!("report_{period}.xlsx"), |path| {
+                    publish::report::write(&input, path)
+                })
+            },
             || {
                 let export = staging.file(&format!("kpi_export_{period}.csv"), |w| {
                     publish::export::write(&aggregated.rows, period, w)
                 });
                 (export, write_rejects(&staging))
-            },
-            || {
-                staging.file_at_path(&format!("report_{period}.xlsx"), |path| {
-                    publish::report::write(&input, path)
-                })
             },
         );
         staging.record(export?);

@@ -82,12 +82,14 @@ fn build(input: &ReportInput<'_>, tempdir: &Path) -> Result<Workbook, XlsxError>
 
     let figures = Figures::index(&input.aggregated.rows);
     // The sheets are independent until pushed, so build them side by side
-    // (the PPS sheet alone is most of the work) and push them in order:
-    // the workbook numbers formats and strings as the sheets come. The PPS
-    // sheet (a row per partnership and indicator) is written in low-memory
-    // mode, each row streamed to a temporary file next to the report; it is
-    // the only one, so the formats and strings it numbers while the others
-    // are built come in a fixed order and the file stays deterministic.
+    // and push them in order: the workbook numbers formats and strings as
+    // the sheets come. The PPS sheet (a row per partnership and indicator)
+    // is most of the work: it starts at once, on this thread, and the
+    // others are built meanwhile wherever a thread is free. It is written in
+    // low-memory mode, each row streamed to a temporary file next to the
+    // report; it is the only one, so the formats and strings it numbers
+    // while the others are built come in a fixed order and the file stays
+    // deterministic.
     let mut sheets = vec![(Sheet::Summary, None)];
     for level in report_levels(input.job) {
         let worksheet = if level == Level::Pps {
@@ -98,17 +100,27 @@ fn build(input: &ReportInput<'_>, tempdir: &Path) -> Result<Workbook, XlsxError>
         sheets.push((Sheet::Level(level), worksheet));
     }
     sheets.extend([(Sheet::Trends, None), (Sheet::Quality, None)]);
-    let built: Vec<Worksheet> = sheets
-        .into_par_iter()
-        .map(|(sheet, worksheet)| match sheet {
-            Sheet::Summary => summary::sheet(input, &figures),
-            Sheet::Level(level) => {
-                levels::sheet(input, &figures, level, worksheet.unwrap_or_default())
-            }
-            Sheet::Trends => trends::sheet(input),
-            Sheet::Quality => quality::sheet(input),
-        })
-        .collect::<Result<_, _>>()?;
+    let pps_at = sheets.iter().position(|(_, worksheet)| worksheet.is_some());
+    let pps = pps_at.map(|i| sheets.remove(i));
+    let build_one = |(sheet, worksheet): (Sheet, Option<Worksheet>)| match sheet {
+        Sheet::Summary => summary::sheet(input, &figures),
+        Sheet::Level(level) => levels::sheet(input, &figures, level, worksheet.unwrap_or_default()),
+        Sheet::Trends => trends::sheet(input),
+        Sheet::Quality => quality::sheet(input),
+    };
+    let (pps, others) = rayon::join(
+        || pps.map(build_one).transpose(),
+        || {
+            sheets
+                .into_par_iter()
+                .map(build_one)
+                .collect::<Result<Vec<_>, _>>()
+        },
+    );
+    let mut built = others?;
+    if let (Some(at), Some(pps)) = (pps_at, pps?) {
+        built.insert(at, pps);
+    }
     for worksheet in built {
         workbook.push_worksheet(worksheet);
     }
