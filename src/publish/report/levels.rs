@@ -115,8 +115,11 @@ pub(super) fn sheet(
                     None => Looks::ANY,
                 };
             }
-            if hidden.is_empty() {
+            // A written "hidden" cell has its own format (indented); a blank
+            // one joins the figures' last run.
+            let last = if hidden.is_empty() {
                 looks[SUPPRESSED as usize] = Looks::ANY;
+                SUPPRESSED
             } else {
                 ws.write_string_with_format(
                     row,
@@ -124,10 +127,6 @@ pub(super) fn sheet(
                     hidden.as_str(),
                     &hidden_format[usize::from(band)],
                 )?;
-            }
-            let last = if hidden.is_empty() {
-                SUPPRESSED
-            } else {
                 SUPPRESSED - 1
             };
             for (first, end, (kind, muted)) in format_runs(&looks[..=usize::from(last)], band) {
