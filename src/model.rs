@@ -4,8 +4,27 @@
 //!
 //! Nothing here does I/O; these are plain values.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
+
+/// The longest text any output writes (contract section 2, "Limits and
+/// hostile input"): longer texts are cut to this many characters, the last
+/// of which is `…`.
+pub const MAX_TEXT_CHARS: usize = 1000;
+
+/// `text` cut to [`MAX_TEXT_CHARS`] characters, ending in `…` when it was
+/// longer; borrowed when it fits.
+pub fn cut_text(text: &str) -> Cow<'_, str> {
+    if text.char_indices().nth(MAX_TEXT_CHARS).is_none() {
+        return Cow::Borrowed(text);
+    }
+    let end = text
+        .char_indices()
+        .nth(MAX_TEXT_CHARS - 1)
+        .map_or(text.len(), |(i, _)| i);
+    Cow::Owned(format!("{}…", &text[..end]))
+}
 
 /// A calendar month, stored as `year * 12 + (month - 1)` so that month
 /// arithmetic (windows, "a year earlier") is integer arithmetic.
@@ -501,6 +520,17 @@ mod tests {
             assert_eq!(Ratio::new(num, den).unwrap().format(), want, "{num}/{den}");
         }
         assert_eq!(Ratio::new(1, 0), None);
+    }
+
+    #[test]
+    fn long_texts_are_cut_to_the_limit() {
+        let fits = "é".repeat(MAX_TEXT_CHARS);
+        assert!(matches!(cut_text(&fits), Cow::Borrowed(_)));
+        let long = "é".repeat(MAX_TEXT_CHARS + 1);
+        let cut = cut_text(&long);
+        assert_eq!(cut.chars().count(), MAX_TEXT_CHARS);
+        assert!(cut.ends_with("é…"));
+        assert_eq!(cut_text("kort"), "kort");
     }
 
     #[test]

@@ -8,10 +8,11 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
+use super::guard;
 use crate::model::{KpiRow, Month, Ratio, Value};
 
 /// The header row, in contract order.
-pub const HEADER: [&str; 11] = [
+pub const HEADER: [&str; 12] = [
     "periode",
     "venster",
     "niveau",
@@ -23,6 +24,7 @@ pub const HEADER: [&str; 11] = [
     "realisatie_pct",
     "groei_pct",
     "onderdrukt",
+    "status",
 ];
 
 /// Writes `rows` for `period` to `out`. Records end in `\r\n`, as RFC 4180
@@ -46,7 +48,7 @@ fn pct(ratio: Option<Ratio>) -> Cow<'static, str> {
 
 /// The eleven fields of one row (borrowed where they can be: this runs for
 /// every row of a large export).
-fn record<'a>(row: &'a KpiRow, periode: &'a str) -> [Cow<'a, str>; 11] {
+fn record<'a>(row: &'a KpiRow, periode: &'a str) -> [Cow<'a, str>; 12] {
     let none = || Cow::Borrowed("");
     let waarde = match row.value {
         Value::Count(n) => Cow::Owned(n.to_string()),
@@ -74,17 +76,8 @@ fn record<'a>(row: &'a KpiRow, periode: &'a str) -> [Cow<'a, str>; 11] {
         realisatie,
         groei,
         Cow::Borrowed(if row.suppressed { "true" } else { "false" }),
+        Cow::Borrowed(if row.suppressed { "C" } else { "F" }),
     ]
-}
-
-/// A text field that a spreadsheet would read as a formula gets a leading
-/// `'`. Numeric fields are never guarded: `-3.1` is a growth figure.
-fn guard(text: &str) -> Cow<'_, str> {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        Cow::Owned(format!("'{text}"))
-    } else {
-        Cow::Borrowed(text)
-    }
 }
 
 #[cfg(test)]
@@ -114,7 +107,7 @@ mod tests {
         String::from_utf8(out).unwrap()
     }
 
-    const HEAD: &str = "periode,venster,niveau,regio_code,regio_naam,indicator,waarde,doel,realisatie_pct,groei_pct,onderdrukt\r\n";
+    const HEAD: &str = "periode,venster,niveau,regio_code,regio_naam,indicator,waarde,doel,realisatie_pct,groei_pct,onderdrukt,status\r\n";
 
     #[test]
     fn header_only_for_no_rows() {
@@ -138,11 +131,11 @@ mod tests {
             written(&[full, pct, empty, whole, tiny_drop]),
             format!(
                 "{HEAD}\
-                 2026-03,jtd,provincie,PV27,Noord-Holland,studenten_bol,1234,1000,123.4,-6.3,false\r\n\
-                 2026-03,cumulatief,provincie,PV27,Noord-Holland,mkb_aandeel_pct,66.7,,,,false\r\n\
-                 2026-03,jtd,provincie,PV27,Noord-Holland,aanlevering_pct,,,,,false\r\n\
-                 2026-03,jtd,provincie,PV27,Noord-Holland,aanlevering_pct,100.0,,,,false\r\n\
-                 2026-03,jtd,provincie,PV27,Noord-Holland,pps_actief,0,,,0.0,false\r\n"
+                 2026-03,jtd,provincie,PV27,Noord-Holland,studenten_bol,1234,1000,123.4,-6.3,false,F\r\n\
+                 2026-03,cumulatief,provincie,PV27,Noord-Holland,mkb_aandeel_pct,66.7,,,,false,F\r\n\
+                 2026-03,jtd,provincie,PV27,Noord-Holland,aanlevering_pct,,,,,false,F\r\n\
+                 2026-03,jtd,provincie,PV27,Noord-Holland,aanlevering_pct,100.0,,,,false,F\r\n\
+                 2026-03,jtd,provincie,PV27,Noord-Holland,pps_actief,0,,,0.0,false,F\r\n"
             )
         );
     }
@@ -165,9 +158,9 @@ mod tests {
             written(&[small, hidden_growth, share]),
             format!(
                 "{HEAD}\
-                 2026-03,jtd,provincie,PV27,Noord-Holland,werkenden,,5,,,true\r\n\
-                 2026-03,jtd,provincie,PV27,Noord-Holland,werkzoekenden,40,80,50.0,,false\r\n\
-                 2026-03,jtd,provincie,PV27,Noord-Holland,mkb_aandeel_pct,,,,,true\r\n"
+                 2026-03,jtd,provincie,PV27,Noord-Holland,werkenden,,5,,,true,C\r\n\
+                 2026-03,jtd,provincie,PV27,Noord-Holland,werkzoekenden,40,80,50.0,,false,F\r\n\
+                 2026-03,jtd,provincie,PV27,Noord-Holland,mkb_aandeel_pct,,,,,true,C\r\n"
             )
         );
     }
@@ -197,11 +190,11 @@ mod tests {
             written(&rows),
             format!(
                 "{HEAD}\
-                 2026-03,jtd,consortium,\"'=HYPERLINK(\"\"x\"\")\",\"'=HYPERLINK(\"\"x\"\")\",pps_actief,1,,,,false\r\n\
-                 2026-03,jtd,pps,'+31,'@home,pps_actief,2,,,,false\r\n\
-                 2026-03,jtd,pps,'-min,'\tTab,pps_actief,2,,,,false\r\n\
-                 2026-03,jtd,pps,\"'\rCR\",\"Komma, en zo\",pps_actief,2,,,,false\r\n\
-                 2026-03,jtd,pps,a=b,Gewoon,pps_actief,2,,,,false\r\n"
+                 2026-03,jtd,consortium,\"'=HYPERLINK(\"\"x\"\")\",\"'=HYPERLINK(\"\"x\"\")\",pps_actief,1,,,,false,F\r\n\
+                 2026-03,jtd,pps,'+31,'@home,pps_actief,2,,,,false,F\r\n\
+                 2026-03,jtd,pps,'-min,'\tTab,pps_actief,2,,,,false,F\r\n\
+                 2026-03,jtd,pps,\"'\rCR\",\"Komma, en zo\",pps_actief,2,,,,false,F\r\n\
+                 2026-03,jtd,pps,a=b,Gewoon,pps_actief,2,,,,false,F\r\n"
             )
         );
     }

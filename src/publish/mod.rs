@@ -23,6 +23,17 @@ use crate::ingest::hex;
 use crate::model::Month;
 use manifest::Output;
 
+/// A text field that a spreadsheet would read as a formula gets a leading
+/// `'` (contract sections 7 and 8). Numeric fields are never guarded:
+/// `-3.1` is a growth figure.
+pub fn guard(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 const LOCK_FILE: &str = ".pps-monitor.lock";
 const STAGING_PREFIX: &str = ".staging-";
 const RETIRED_PREFIX: &str = ".retired-";
