@@ -352,10 +352,21 @@ impl CodeChanges {
     }
 
     /// Parses the change file from its CSV text (lines starting with `#`
-    /// are comments) and checks it against `regions`.
+    /// are comments; `;` as delimiter too, as Dutch Excel saves it) and
+    /// checks it against `regions`.
     pub fn parse(text: &str, regions: &Regions) -> Result<CodeChanges, String> {
+        let header = text
+            .lines()
+            .find(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .unwrap_or_default();
+        let delimiter = if header.contains(';') && !header.contains(',') {
+            b';'
+        } else {
+            b','
+        };
         let mut reader = csv::ReaderBuilder::new()
             .comment(Some(b'#'))
+            .delimiter(delimiter)
             .from_reader(text.as_bytes());
         let headers = reader
             .headers()
@@ -787,6 +798,14 @@ mod tests {
         }
         let err = CodeChanges::parse("oud,nieuw,datum\n", &small()).unwrap_err();
         assert!(err.contains("oude_code"), "{err}");
+        // Dutch Excel's CSV: semicolons.
+        let regions = small();
+        let text = "oude_code;nieuwe_code;datum;toelichting\nGM0457;GM0363;2022-03-24;Weesp, opgegaan in Amsterdam\n";
+        let changes = CodeChanges::parse(text, &regions).unwrap();
+        assert_eq!(
+            changes.iter().next().map(|c| c.toelichting.as_str()),
+            Some("Weesp, opgegaan in Amsterdam")
+        );
     }
 
     #[test]
