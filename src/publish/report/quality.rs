@@ -419,7 +419,7 @@ fn ignored<'i>(input: &ReportInput<'i>) -> Vec<(&'i str, &'i str, String)> {
 }
 
 /// Widths of the accounting table: Bestand, Blad, Tabel and six counts.
-const ACCOUNTING_WIDTHS: [f64; 9] = [40.0, 14.0, 15.0, 10.0, 14.0, 11.0, 9.0, 11.0, 8.0];
+const ACCOUNTING_WIDTHS: [f64; 9] = [50.0, 14.0, 15.0, 10.0, 14.0, 11.0, 9.0, 11.0, 8.0];
 const ACCOUNTING_HEADER: u32 = 3;
 
 /// The *Verwerking* sheet: row accounting per sheet that was read.

@@ -102,7 +102,7 @@ pub(super) fn sheet(
         row,
         (0, LAST),
         &figure_legend(period, input.job.threshold),
-        2,
+        3,
     )?;
     row += 1;
     ws.write_string_with_format(row, 0, "Indicator", &styles.header)?;
