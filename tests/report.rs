@@ -794,6 +794,12 @@ fn template_has_the_contract_header_validation_and_instructions() {
     // header in the instructions' first 20 rows.
     let help = sheet(&path, "Toelichting");
     assert_eq!([31, 32, 33].map(|r| text(&help, r, 0)), ["A", "B", "C"]);
+    // The English sheet name is explained in Dutch.
+    let first_step = text(&help, 4, 1);
+    assert!(
+        first_step.contains("heet 'counts'") && first_step.contains("laat die naam staan"),
+        "{first_step}"
+    );
     let names: Vec<&str> = COUNT_COLUMNS.iter().map(|c| c.name).collect();
     for r in 0..20 {
         let in_row = (0..4)
