@@ -472,7 +472,7 @@ fn files_and_sheets(ck: &mut Checker<'_>) {
                 None if !sheet.empty => ck.warn(
                     place,
                     String::new(),
-                    "Blad genegeerd: geen kopregel van een register, streefwaarden of maandaantallen gevonden in de eerste 20 rijen.".to_owned(),
+                    "Blad genegeerd: geen kopregel van een register, streefwaarden of aanleveringen gevonden in de eerste 20 rijen.".to_owned(),
                 ),
                 None => {}
                 Some(h) => {
@@ -483,7 +483,7 @@ fn files_and_sheets(ck: &mut Checker<'_>) {
                                 ..place
                             },
                             text.clone(),
-                            format!("Kolom '{text}' hoort niet bij een {}-blad (of staat er dubbel in) en wordt genegeerd.", h.table.name()),
+                            format!("Kolom '{text}' hoort niet bij de tabel {} (of staat er dubbel in) en wordt genegeerd.", h.table.label()),
                         );
                     }
                 }
