@@ -235,7 +235,7 @@ fn csv_headers_and_lines_of_delimiters() {
     s.file(
         "input/breed.csv",
         format!(
-            "{};{}\nA;2026-01;1;2;3;4;10;5\n",
+            "{};{}\nA;2025-11;1;2;3;4;10;5\n",
             COUNTS_HEADER.replace(',', ";"),
             ";".repeat(65_536)
         ),
