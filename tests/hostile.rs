@@ -356,7 +356,7 @@ fn long_texts_in_an_xlsx_cell_header_and_sheet_name_are_cut() {
     let long = |c: &str| c.repeat(40_000);
     rewrite_zip(
         &path,
-        |name, bytes| {
+        |_, bytes| {
             let xml = String::from_utf8(bytes).unwrap();
             xml.replace("LANGENAAM", &long("n"))
                 .replace("LANGEID", &long("i"))
