@@ -185,7 +185,7 @@ pub fn guard(bytes: &[u8], limits: &Limits) -> Result<Vec<u8>, Refused> {
     };
     let stream = gather(bytes, &pieces);
     let (blank, sheets) = scan_biff(&stream)
-        .map_err(|()| broken("bladen die elkaar overlappen in de Workbook-stroom"))?;
+        .map_err(|()| broken("bladen buiten of over elkaar in de Workbook-stroom"))?;
     for (area, _) in &sheets {
         if *area > limits.max_cells {
             return Err(Refused(format!(
@@ -271,8 +271,9 @@ fn records(stream: &[u8], from: usize) -> impl Iterator<Item = (usize, u16, &[u8
 /// will allocate and its number of cells.
 type Scan = (Vec<(usize, usize)>, Vec<(u64, u64)>);
 
-/// `Err` when the sheets overlap so much that reading them would take
-/// far longer than reading the stream once.
+/// `Err` when a sheet starts outside the stream, or the sheets overlap so
+/// much that reading them would take far longer than reading the stream
+/// once.
 fn scan_biff(stream: &[u8]) -> Result<Scan, ()> {
     let positions: Vec<usize> = records(stream, 0)
         .filter(|(_, typ, data)| *typ == 0x0085 && data.len() >= 4)
@@ -285,6 +286,10 @@ fn scan_biff(stream: &[u8]) -> Result<Scan, ()> {
     // point at one long stretch would make that work quadratic.
     let mut budget = stream.len().saturating_mul(2).saturating_add(1 << 20);
     for pos in positions {
+        if pos > stream.len() {
+            // calamine would slice the stream there (and panic).
+            return Err(());
+        }
         let (mut rows, mut cols) = ((u32::MAX, 0u32), (u32::MAX, 0u32));
         let mut cells = 0u64;
         let mut seen_bof = false;
