@@ -15,6 +15,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::ingest::Limits;
 use crate::model::Month;
 use crate::regions::{CodeChanges, RegionGroup, Regions, normalise_gemeente_code};
 
@@ -37,6 +38,10 @@ struct RawConfig {
     regions: Option<PathBuf>,
     gemeente_wijzigingen: Option<PathBuf>,
     suppression_threshold: Option<i64>,
+    max_file_mb: Option<u64>,
+    max_package_mb: Option<u64>,
+    max_cells_per_sheet: Option<u64>,
+    max_columns: Option<u32>,
     #[serde(default)]
     region_group: Vec<RawGroup>,
 }
@@ -117,6 +122,11 @@ pub struct Job {
     pub changes_source: ChangesSource,
     pub groups: Vec<RegionGroup>,
     pub threshold: i64,
+    /// What one input file may cost.
+    pub limits: Limits,
+    /// The current calendar month ("today": the system date or
+    /// `PPS_MONITOR_TODAY`), for rule `future_period`.
+    pub current_month: Month,
     pub hold_before_publish: Option<HoldBeforePublish>,
 }
 
@@ -132,6 +142,7 @@ pub struct Effective<'a> {
     /// The code-change file, `built-in`, or `none`.
     pub gemeente_wijzigingen: String,
     pub suppression_threshold: i64,
+    pub limits: &'a Limits,
     pub region_groups: &'a [RegionGroup],
 }
 
@@ -202,6 +213,13 @@ impl Job {
             )));
         }
 
+        let limits = resolve_limits(&raw).map_err(config_error)?;
+        let current_month = Month::new(today.year(), today.month()).ok_or_else(|| {
+            Error::Usage(format!(
+                "today ({today}) lies outside the years 1000 to 9999"
+            ))
+        })?;
+
         let regions = match &regions_file {
             Some(path) => Regions::read(path)?,
             None => Regions::built_in(),
@@ -242,6 +260,8 @@ impl Job {
             changes_source,
             groups,
             threshold,
+            limits,
+            current_month,
             hold_before_publish: None,
         })
     }
@@ -262,6 +282,7 @@ impl Job {
                 ChangesSource::None => "none".to_owned(),
             },
             suppression_threshold: self.threshold,
+            limits: &self.limits,
             region_groups: &self.groups,
         }
     }
@@ -292,6 +313,26 @@ fn load_raw(flags: &Flags, cwd: &Path) -> Result<(RawConfig, Option<PathBuf>), E
         message: e.to_string().trim_end().to_owned(),
     })?;
     Ok((raw, Some(path)))
+}
+
+/// The input limits: each key must be at least 1 when given.
+fn resolve_limits(raw: &RawConfig) -> Result<Limits, String> {
+    let defaults = Limits::default();
+    let positive = |key: &str, value: Option<u64>| match value {
+        Some(0) => Err(format!("{key} = 0: use a positive number")),
+        other => Ok(other),
+    };
+    let mb = |n: u64| n.saturating_mul(1_000_000);
+    Ok(Limits {
+        max_file_bytes: positive("max_file_mb", raw.max_file_mb)?
+            .map_or(defaults.max_file_bytes, mb),
+        max_package_bytes: positive("max_package_mb", raw.max_package_mb)?
+            .map_or(defaults.max_package_bytes, mb),
+        max_cells: positive("max_cells_per_sheet", raw.max_cells_per_sheet)?
+            .unwrap_or(defaults.max_cells),
+        max_columns: positive("max_columns", raw.max_columns.map(u64::from))?
+            .map_or(defaults.max_columns, |n| n as u32),
+    })
 }
 
 fn resolve_groups(raw: Vec<RawGroup>, regions: &Regions) -> Result<Vec<RegionGroup>, String> {
@@ -405,6 +446,8 @@ mod tests {
         assert_eq!(job.output, dir.path().join("output"));
         assert_eq!(job.period, PeriodChoice::Latest);
         assert_eq!(job.threshold, 5);
+        assert_eq!(job.limits, Limits::default());
+        assert_eq!(job.current_month, Month::new(2026, 11).unwrap());
         assert!(job.groups.is_empty());
         assert_eq!(
             job.regions_file,
@@ -480,6 +523,8 @@ mod tests {
             "period = \"okt 2026\"\n",
             "[[region_group]]\ncode = \"MRA\"\nnaam = \"MRA\"\ngemeenten = [\"GM9999\"]\n",
             "[[region_group]]\ncode = \"MRA\"\nnaam = \"MRA\"\ngemeenten = []\n",
+            "max_cells_per_sheet = 0\n",
+            "max_file_mb = -1\n",
         ] {
             let dir = scratch(Some(text));
             let err = Job::resolve(Command::Run, &Flags::default(), dir.path(), day(2026, 1, 1));
@@ -498,6 +543,24 @@ mod tests {
         };
         let err = Job::resolve(Command::Run, &flags, dir.path(), day(2026, 1, 1)).unwrap_err();
         assert_eq!(err.exit_code(), crate::error::exit::FATAL);
+    }
+
+    #[test]
+    fn input_limits_are_configurable() {
+        let dir = scratch(Some(
+            "max_file_mb = 5\nmax_package_mb = 20\nmax_cells_per_sheet = 1000\nmax_columns = 50\n",
+        ));
+        let job =
+            Job::resolve(Command::Run, &Flags::default(), dir.path(), day(2026, 1, 1)).unwrap();
+        assert_eq!(
+            job.limits,
+            Limits {
+                max_file_bytes: 5_000_000,
+                max_package_bytes: 20_000_000,
+                max_cells: 1000,
+                max_columns: 50,
+            }
+        );
     }
 
     #[test]
@@ -552,6 +615,7 @@ mod tests {
             Some(root.join(DEFAULT_CONFIG).as_path())
         );
         assert_eq!(job.threshold, 5);
+        assert_eq!(job.limits, Limits::default());
         assert!(
             job.groups.is_empty(),
             "the shipped config defines no region groups"
