@@ -4,7 +4,8 @@
 //! ```text
 //!  input/ ──ingest──▶ typed rows ──validate──▶ accepted + rejects ──aggregate──▶ indicators ──publish──▶ output/<P>/
 //!  (xlsx, xls,        with provenance           (findings are data)   (polars lazy plans)          kpi_export, report,
-//!   ods, csv)                                                                                      rejects, manifest
+//!   ods, csv)                                                                                      rejects, datapackage,
+//!                                                                                                  terugkoppeling/, manifest
 //! ```
 
 pub mod aggregate;
@@ -161,9 +162,20 @@ fn run_stages(
                 (export, write_rejects(&staging))
             },
         );
-        staging.record(export?);
+        let (export, rejects) = (export?, rejects?);
+        staging.record(export.clone());
         staging.record(report?);
-        staging.record(rejects?);
+        staging.record(rejects.clone());
+        // The consortia's feedback workbooks and the data package that
+        // describes the export and the rejects file (their checksums).
+        let feedback =
+            publish::feedback::Feedback::plan(period, &ingested, &validated, &aggregated.rows);
+        for output in feedback.write_all(&staging)? {
+            staging.record(output);
+        }
+        staging.record(staging.file(publish::datapackage::FILE, |w| {
+            publish::datapackage::write(&publish::datapackage::build(period, &export, &rejects), w)
+        })?);
         discard(aggregated);
     } else {
         staging.record(write_rejects(&staging)?);
