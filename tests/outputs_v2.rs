@@ -234,11 +234,16 @@ fn figures_are_the_published_values() {
     // One line per region and indicator: the consortium and A and B.
     let lines: Vec<&Vec<String>> = rows
         .iter()
-        .filter(|r| r.len() > 4 && !r[1].is_empty() && !r[3].is_empty())
+        .filter(|r| r.len() > 4 && ["consortium", "PPS"].contains(&r[0].as_str()))
         .collect();
     assert_eq!(lines.len(), 3 * Indicator::ALL.len(), "{rows:?}");
     for line in &lines {
-        let code = &line[1];
+        // A consortium's code is its name, shown once under Naam.
+        let code = if line[0] == "consortium" {
+            &line[2]
+        } else {
+            &line[1]
+        };
         let label = &line[3];
         let indicator = Indicator::ALL
             .into_iter()

@@ -297,10 +297,9 @@ impl<'a> Feedback<'a> {
             ),
             ("PPS'en", book.partnerships.len().to_string()),
             (
-                "Afgekeurde regels",
+                "Afgekeurde rijen",
                 format!(
-                    "{rejected_rows} {} ({} {})",
-                    if rejected_rows == 1 { "rij" } else { "rijen" },
+                    "{rejected_rows} ({} {})",
                     book.rejects.len(),
                     if book.rejects.len() == 1 {
                         "melding"
@@ -351,8 +350,7 @@ impl<'a> Feedback<'a> {
                 .to_owned(),
         );
         for (n, line) in todo.iter().enumerate() {
-            ws.write_string_with_format(row, 0, format!("{}.", n + 1), &s.step)?;
-            ws.merge_range(row, 1, row, 5, line, &s.wrap)?;
+            ws.merge_range(row, 0, row, 5, &format!("{}. {line}", n + 1), &s.wrap)?;
             ws.set_row_height(row, 31)?;
             row += 1;
         }
@@ -364,8 +362,8 @@ impl<'a> Feedback<'a> {
             "pps_id",
             "Naam",
             "Looptijd",
-            "Afgekeurde meldingen",
-            "Ontbrekende maanden",
+            "Afgekeurde\nmeldingen",
+            "Ontbrekende\nmaanden",
             "Actie nodig",
         ];
         for (c, h) in (0u16..).zip(headers) {
@@ -377,6 +375,7 @@ impl<'a> Feedback<'a> {
             ws.write_string_with_format(row, c, h, format)?;
         }
         let header_row = row;
+        ws.set_row_height(header_row, 31)?;
         for (i, p) in book.partnerships.iter().enumerate() {
             row += 1;
             let n_rejects = book.owners.iter().filter(|id| **id == p.pps_id).count();
@@ -443,6 +442,20 @@ impl<'a> Feedback<'a> {
             ws.write_string_with_format(row, 4, guard(&cut_text(&r.value)), &s.wrap)?;
             ws.write_string_with_format(row, 5, r.rule.code(), &s.wrap)?;
             ws.write_string_with_format(row, 6, guard(&cut_text(&r.message)), &s.wrap)?;
+            // Wrapped text needs a row tall enough for it: spreadsheets do
+            // not grow rows on opening, and printing cuts what is hidden.
+            let lines = [
+                (file.path.as_str(), REJECT_WIDTHS[0]),
+                (sheet, REJECT_WIDTHS[1]),
+                (&r.column, REJECT_WIDTHS[3]),
+                (&r.value, REJECT_WIDTHS[4]),
+                (&r.message, REJECT_WIDTHS[6]),
+            ]
+            .into_iter()
+            .map(|(text, width)| wrapped_lines(text, width))
+            .max()
+            .unwrap_or(1);
+            ws.set_row_height(row, f64::from((15 * lines).min(409)))?;
         }
         if book.rejects.is_empty() {
             ws.merge_range(
@@ -456,16 +469,8 @@ impl<'a> Feedback<'a> {
         } else {
             ws.autofilter(0, 0, row, 6)?;
         }
-        for (c, width) in [
-            (0, 36.0),
-            (1, 14.0),
-            (2, 6.0),
-            (3, 16.0),
-            (4, 16.0),
-            (5, 18.0),
-            (6, 70.0),
-        ] {
-            ws.set_column_width(c, width)?;
+        for (c, width) in (0u16..).zip(REJECT_WIDTHS) {
+            ws.set_column_width(c, f64::from(width))?;
         }
         ws.set_freeze_panes(1, 0)?;
         ws.set_repeat_rows(0, 0)?;
@@ -545,9 +550,9 @@ impl<'a> Feedback<'a> {
             1,
             text_width(book.partnerships.iter().map(|p| p.naam.as_str()), 20, 40),
         )?;
-        ws.set_column_width(2, 10)?;
+        ws.set_column_width(2, 11)?;
         for c in grid..list_col {
-            ws.set_column_width(c, 9.5)?;
+            ws.set_column_width(c, 10.5)?;
         }
         ws.set_column_width(list_col, 30)?;
         ws.set_freeze_panes(1, 2)?;
@@ -577,19 +582,32 @@ impl<'a> Feedback<'a> {
         }
         ws.set_row_height(0, 31)?;
         let mut row = 0u32;
+        // Each partnership's lines share a fill, alternating, so that a
+        // printed page shows where one ends; the consortium's are blue.
+        let mut region = 0usize;
+        let mut previous: Option<&str> = None;
         for line in book.figures.chunk_by(|a, b| {
             (a.level, &a.regio_code, a.indicator) == (b.level, &b.regio_code, b.indicator)
         }) {
             row += 1;
             let first = line[0];
-            let band = first.level == Level::Consortium;
-            let text = if band { &s.text_band } else { &s.text };
-            let level = match first.level {
-                Level::Consortium => "consortium",
-                _ => "PPS",
+            if previous != Some(&*first.regio_code) {
+                region += 1;
+                previous = Some(&*first.regio_code);
+            }
+            let band = if first.level == Level::Consortium {
+                1
+            } else {
+                2 * (region % 2)
+            };
+            let text = &s.texts[band];
+            // A consortium's code is its name: shown once, in Naam.
+            let (level, code) = match first.level {
+                Level::Consortium => ("consortium", ""),
+                _ => ("PPS", &*first.regio_code),
             };
             ws.write_string_with_format(row, 0, level, text)?;
-            ws.write_string_with_format(row, 1, guard(&cut_text(&first.regio_code)), text)?;
+            ws.write_string_with_format(row, 1, guard(&cut_text(code)), text)?;
             ws.write_string_with_format(row, 2, guard(&cut_text(&first.regio_naam)), text)?;
             ws.write_string_with_format(row, 3, indicator_label(first.indicator), text)?;
             for (c, window) in (4u16..).zip(Window::ALL) {
@@ -651,9 +669,8 @@ fn figure(
     s: &Styles,
     (row, col): (u32, u16),
     shown: Shown,
-    band: bool,
+    b: usize,
 ) -> Result<(), XlsxError> {
-    let b = usize::from(band);
     match shown {
         Shown::Count(v) => ws.write_number_with_format(row, col, v, &s.counts[b])?,
         Shown::Pct(v) => ws.write_number_with_format(row, col, v, &s.pcts[b])?,
@@ -805,6 +822,20 @@ fn unique(slug: String, taken: &HashSet<String>) -> String {
         .unwrap_or(slug)
 }
 
+/// Column widths (characters) of the Afgekeurd sheet.
+const REJECT_WIDTHS: [u32; 7] = [36, 14, 6, 16, 16, 18, 70];
+
+/// Lines `text` takes when wrapped in a column `width` characters wide
+/// (an estimate: words are not split, so a little slack per line).
+fn wrapped_lines(text: &str, width: u32) -> u32 {
+    let usable = width.saturating_sub(2).max(1) as usize;
+    let lines: usize = cut_text(text)
+        .split('\n')
+        .map(|part| part.chars().count().div_ceil(usable).max(1))
+        .sum();
+    u32::try_from(lines).unwrap_or(u32::MAX).max(1)
+}
+
 fn title_of(book: &Book<'_>) -> String {
     book.consortium.map_or_else(
         || "PPS'en zonder consortium".to_owned(),
@@ -875,15 +906,16 @@ const MUTED: u32 = 0x59_59_59;
 const GOOD: (u32, u32) = (0xC6_EF_CE, 0x00_61_00);
 const POOR: (u32, u32) = (0xFF_C7_CE, 0x9C_00_06);
 const OUTSIDE: u32 = 0xF2_F2_F2;
+const ALTERNATE: u32 = 0xF2_F2_F2;
 
 #[derive(Debug)]
 struct Styles {
     title: Format,
     section: Format,
     label: Format,
-    step: Format,
     text: Format,
-    text_band: Format,
+    /// Data-cell texts by band: plain, consortium, alternate partnership.
+    texts: [Format; 3],
     wrap: Format,
     note: Format,
     header: Format,
@@ -893,9 +925,9 @@ struct Styles {
     good: Format,
     bad: Format,
     outside: Format,
-    counts: [Format; 2],
-    pcts: [Format; 2],
-    suppressed: [Format; 2],
+    counts: [Format; 3],
+    pcts: [Format; 3],
+    suppressed: [Format; 3],
 }
 
 impl Styles {
@@ -915,7 +947,11 @@ impl Styles {
                 .set_font_color(fg)
                 .set_align(FormatAlign::Center)
         };
-        let band = |f: Format, on: bool| if on { f.set_background_color(BAND) } else { f };
+        let band = |f: Format, b: usize| match b {
+            1 => f.set_background_color(BAND),
+            2 => f.set_background_color(ALTERNATE),
+            _ => f,
+        };
         Styles {
             title: Format::new()
                 .set_bold()
@@ -926,9 +962,11 @@ impl Styles {
                 .set_font_size(12)
                 .set_font_color(DARK_BLUE),
             label: top.clone().set_bold(),
-            step: top.clone().set_bold().set_align(FormatAlign::Right),
             text: top.clone(),
-            text_band: band(top.clone().set_bold(), true),
+            texts: [0, 1, 2].map(|b| {
+                let f = band(top.clone(), b);
+                if b == 1 { f.set_bold() } else { f }
+            }),
             wrap: top.clone().set_text_wrap(),
             note: Format::new()
                 .set_italic()
@@ -942,15 +980,15 @@ impl Styles {
             good: fill(GOOD),
             bad: fill(POOR).set_bold(),
             outside: fill((OUTSIDE, MUTED)),
-            counts: [false, true].map(|on| band(top.clone().set_num_format("#,##0"), on)),
-            pcts: [false, true].map(|on| band(top.clone().set_num_format("0.0%"), on)),
-            suppressed: [false, true].map(|on| {
+            counts: [0, 1, 2].map(|b| band(top.clone().set_num_format("#,##0"), b)),
+            pcts: [0, 1, 2].map(|b| band(top.clone().set_num_format("0.0%"), b)),
+            suppressed: [0, 1, 2].map(|b| {
                 band(
                     top.clone()
                         .set_italic()
                         .set_font_color(MUTED)
                         .set_align(FormatAlign::Right),
-                    on,
+                    b,
                 )
             }),
         }
