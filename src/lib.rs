@@ -186,7 +186,18 @@ fn run_stages(
         serde_json::to_writer_pretty(&mut *w, &manifest)?;
         w.write_all(b"\n").map_err(serde_json::Error::io)
     })?;
-    let mut names: Vec<String> = staging.outputs().iter().map(|o| o.path.clone()).collect();
+    // The feedback workbooks (one per consortium) are one entry.
+    let feedback_folder = format!("{}/", publish::feedback::FOLDER);
+    let mut names: Vec<String> = staging
+        .outputs()
+        .iter()
+        .map(|o| o.path.clone())
+        .filter(|p| !p.starts_with(&feedback_folder))
+        .collect();
+    let books = staging.outputs().len() - names.len();
+    if books > 0 {
+        names.push(format!("{feedback_folder} ({books} xlsx)"));
+    }
     names.sort();
 
     if let Some(config::HoldBeforePublish(marker)) = &job.hold_before_publish {
