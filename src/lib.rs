@@ -147,9 +147,10 @@ fn run_stages(
             aggregated: &aggregated,
         };
         // The report is most of the writing and its last step (the zip) runs
-        // on one thread: it starts at once, on this thread, and the export
-        // and the rejects are written meanwhile.
-        let (report, (export, rejects)) = rayon::join(
+        // on one thread: it starts at once, on this thread, and the export,
+        // the rejects and the consortia's feedback workbooks are written
+        // meanwhile.
+        let (report, (export, rejects, feedback)) = rayon::join(
             || {
                 staging.file_at_path(&format!("report_{period}.xlsx"), |path| {
                     publish::report::write(&input, path)
@@ -159,20 +160,26 @@ fn run_stages(
                 let export = staging.file(&format!("kpi_export_{period}.csv"), |w| {
                     publish::export::write(&aggregated.rows, period, w)
                 });
-                (export, write_rejects(&staging))
+                let rejects = write_rejects(&staging);
+                let feedback = publish::feedback::Feedback::plan(
+                    period,
+                    &ingested,
+                    &validated,
+                    &aggregated.rows,
+                )
+                .write_all(&staging);
+                (export, rejects, feedback)
             },
         );
         let (export, rejects) = (export?, rejects?);
         staging.record(export.clone());
         staging.record(report?);
         staging.record(rejects.clone());
-        // The consortia's feedback workbooks and the data package that
-        // describes the export and the rejects file (their checksums).
-        let feedback =
-            publish::feedback::Feedback::plan(period, &ingested, &validated, &aggregated.rows);
-        for output in feedback.write_all(&staging)? {
+        for output in feedback? {
             staging.record(output);
         }
+        // The data package describes the export and the rejects file (with
+        // their checksums).
         staging.record(staging.file(publish::datapackage::FILE, |w| {
             publish::datapackage::write(&publish::datapackage::build(period, &export, &rejects), w)
         })?);
