@@ -847,7 +847,7 @@ fn unique(slug: String, taken: &HashSet<String>) -> String {
 }
 
 /// Column widths (characters) of the Afgekeurd sheet.
-const REJECT_WIDTHS: [u32; 7] = [36, 14, 6, 16, 16, 18, 70];
+const REJECT_WIDTHS: [u32; 7] = [32, 12, 7, 16, 14, 18, 60];
 
 /// Lines `text` takes when wrapped in a column `width` characters wide
 /// (an estimate: words are not split, so a little slack per line).
