@@ -16,7 +16,7 @@ use pps_monitor::{Outcome, ingest, publish, validate};
 /// computes the indicators per region and publishes the report, the
 /// ministry export, the rejects file and a manifest.
 #[derive(Debug, Parser)]
-#[command(name = "pps-monitor", version, about, long_about = None)]
+#[command(name = "pps-monitor", version, about, long_about = None, after_help = EXIT_CODES)]
 struct Cli {
     #[command(subcommand)]
     command: Sub,
@@ -25,8 +25,10 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Sub {
     /// Do the whole job: read, validate, aggregate, publish all outputs.
+    #[command(after_help = EXIT_CODES)]
     Run(JobArgs),
     /// Read and validate everything; write only the rejects file and the manifest.
+    #[command(after_help = EXIT_CODES)]
     Validate(JobArgs),
     /// Write an empty submission workbook that partnerships can fill in.
     Template(TemplateArgs),
@@ -58,6 +60,20 @@ struct TemplateArgs {
     )]
     output: PathBuf,
 }
+
+/// The exit codes of the data contract, shown under `--help`.
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success, nothing rejected
+  3  the run completed and wrote all outputs, but some input rows (or whole
+     unreadable files) were rejected: see <output>/<P>/rejects_<P>.csv
+  1  fatal error (unreadable or invalid configuration, missing input folder,
+     no register found, failure to write outputs, another run holds the
+     lock): nothing new was published, earlier outputs are untouched
+  2  usage error (unknown flag or subcommand, malformed --period)";
+
+/// Partnerships without an accepted submission named in the summary.
+const NAMED: usize = 10;
 
 /// Environment variable that fixes "today" (YYYY-MM-DD), for tests and
 /// for re-running a missed cron job with `--period previous`.
@@ -128,6 +144,17 @@ fn job(command: Command, args: JobArgs) -> Result<i32, Error> {
 }
 
 fn print_summary(o: &Outcome) {
+    if o.accepted_in_period == 0 {
+        let latest = o.latest_with_data.map_or_else(
+            || "there is no accepted submission for any month up to it".to_owned(),
+            |m| format!("the latest month with data is {m}"),
+        );
+        eprintln!(
+            "pps-monitor: warning: no accepted submission for {} at all: its month figures are 0 \
+             and every partnership counts as missing; {latest}. Is --period right?",
+            o.period
+        );
+    }
     println!("Period {}: published to {}", o.period, o.folder.display());
     println!(
         "  files: {} ({} unreadable, {} not read); sheets ignored: {}",
@@ -141,6 +168,21 @@ fn print_summary(o: &Outcome) {
         println!("    {n:>6}  {rule}");
     }
     println!("  warnings: {} (see manifest.json)", o.warnings);
+    println!(
+        "  partnerships without an accepted submission for {}: {} of {}",
+        o.period,
+        o.missing_in_period.len(),
+        o.expected_in_period
+    );
+    for (id, naam) in o.missing_in_period.iter().take(NAMED) {
+        println!("    {id}  {naam}");
+    }
+    if o.missing_in_period.len() > NAMED {
+        println!(
+            "    ... and {} more (report sheet Aanleverstatus)",
+            o.missing_in_period.len() - NAMED
+        );
+    }
     println!("  outputs: {}", o.outputs.join(", "));
     if o.rows_rejected > 0 {
         println!(

@@ -47,6 +47,14 @@ pub struct Outcome {
     pub rejects_by_rule: Vec<(Rule, usize)>,
     pub warnings: usize,
     pub outputs: Vec<String>,
+    /// Partnerships that had to report on the period.
+    pub expected_in_period: usize,
+    /// Those without an accepted count row for it: (pps_id, naam), by pps_id.
+    pub missing_in_period: Vec<(String, String)>,
+    /// Accepted count rows for the period itself (0: no data for it at all).
+    pub accepted_in_period: usize,
+    /// The latest month with an accepted count row, up to the period.
+    pub latest_with_data: Option<Month>,
 }
 
 impl Outcome {
@@ -246,6 +254,8 @@ fn outcome(
     let sum = |f: fn(&validate::SheetCount) -> usize| -> usize {
         validated.accounting.iter().flatten().map(f).sum()
     };
+    let status = publish::report::Status::new(validated, period);
+    let counts = &validated.accepted.counts;
     let rejects_by_rule = Rule::ALL
         .into_iter()
         .map(|rule| {
@@ -284,5 +294,17 @@ fn outcome(
         rejects_by_rule,
         warnings: validated.warnings.len(),
         outputs,
+        expected_in_period: status.expected_in_period(),
+        missing_in_period: status
+            .not_received_in_period()
+            .into_iter()
+            .map(|(id, naam, _)| (id.to_owned(), naam.to_owned()))
+            .collect(),
+        accepted_in_period: counts.iter().filter(|c| c.month == period).count(),
+        latest_with_data: counts
+            .iter()
+            .map(|c| c.month)
+            .filter(|m| *m <= period)
+            .max(),
     }
 }

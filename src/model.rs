@@ -127,6 +127,17 @@ impl Table {
         }
     }
 
+    /// The Dutch name people see (report, messages): `register`,
+    /// `streefwaarden`, `aanleveringen`. [`Table::name`] is the contract's
+    /// code (manifest, template sheet).
+    pub fn label(self) -> &'static str {
+        match self {
+            Table::Register => "register",
+            Table::Targets => "streefwaarden",
+            Table::Counts => "aanleveringen",
+        }
+    }
+
     pub fn columns(self) -> &'static [Column] {
         match self {
             Table::Register => &REGISTER_COLUMNS,

@@ -6,6 +6,7 @@ mod common;
 
 mod cli;
 mod formats;
+mod gemeenten;
 mod outputs_v2;
 mod properties;
 mod publishing;

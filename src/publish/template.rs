@@ -206,7 +206,7 @@ fn instructions(pps_ids: &[String]) -> Result<Worksheet, XlsxError> {
 
     ws.write_string_with_format(3, 0, "Zo vult u het in", &section)?;
     let steps = [
-        "Vul op het blad 'counts' één regel per maand in, vanaf rij 2. Laat de kopregel (rij 1) staan zoals hij is.",
+        "Vul op het blad 'counts' één regel per maand in, vanaf rij 2. Het blad heet 'counts' (Engels) omdat het gegevenscontract die naam voorschrijft; laat die naam staan, net als de kopregel (rij 1).",
         "Meerdere maanden (of meerdere PPS'en) mogen onder elkaar in hetzelfde bestand.",
         "Aantallen zijn hele getallen van 0 of meer. Vul 0 in als er niets te melden is: een lege cel telt als 0, maar geeft een waarschuwing.",
         "Een maand opnieuw aanleveren? Zet de juiste waarden in de regel en lever het bestand opnieuw aan. Twee verschillende regels voor dezelfde PPS en maand worden allebei afgekeurd.",

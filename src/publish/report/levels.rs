@@ -10,19 +10,38 @@
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::{
-    FIGURE_WIDTH, Figures, Kind, Line, ReportInput, Styles, figure_cells, figure_headers,
-    figure_highlights, figure_legend, indicator_label, level_sheet_name, month_long, note_block,
-    page_setup, suppression_note, text_width,
+    FIGURE_COUNT, FIGURE_WIDTH, Figures, Kind, Line, ReportInput, Styles, figure_cells,
+    figure_headers, figure_highlights, figure_legend, header_height, header_lines, indicator_label,
+    level_sheet_name, month_long, note_block, page_setup, suppression_note, text_width,
 };
 use crate::model::{Level, Window};
 
-/// Columns before the figures.
-const CODE: u16 = 0;
-const NAAM: u16 = 1;
-const INDICATOR: u16 = 2;
-const FIRST_FIGURE: u16 = 3;
-/// After the seven figures: which windows the export leaves empty.
-const SUPPRESSED: u16 = FIRST_FIGURE + 7;
+/// Where the columns of a level sheet are. A consortium's code is its
+/// name, so the consortium sheet has no code column.
+#[derive(Clone, Copy, Debug)]
+struct Columns {
+    code: Option<u16>,
+    naam: u16,
+    indicator: u16,
+    first_figure: u16,
+    /// After the figures: which windows the export leaves empty.
+    suppressed: u16,
+}
+
+impl Columns {
+    fn of(level: Level) -> Columns {
+        let code = (level != Level::Consortium).then_some(0);
+        let naam = code.map_or(0, |c| c + 1);
+        let first_figure = naam + 2;
+        Columns {
+            code,
+            naam,
+            indicator: naam + 1,
+            first_figure,
+            suppressed: first_figure + FIGURE_COUNT as u16,
+        }
+    }
+}
 
 /// Rows above the table.
 const HEADER_ROW: u32 = 3;
@@ -42,11 +61,21 @@ pub(super) fn sheet(
     page_setup(&mut ws, period);
 
     let lines: Vec<_> = figures.of_level(level).collect();
-    ws.set_column_width(CODE, text_width(lines.iter().map(|l| l.code), 8, 24))?;
-    ws.set_column_width(NAAM, text_width(lines.iter().map(|l| l.naam), 16, 44))?;
-    ws.set_column_width(INDICATOR, 22)?;
-    ws.set_column_range_width(FIRST_FIGURE, SUPPRESSED - 1, FIGURE_WIDTH)?;
-    ws.set_column_width(SUPPRESSED, 18)?;
+    let cols = Columns::of(level);
+    let Columns {
+        naam,
+        indicator,
+        first_figure: first,
+        suppressed,
+        ..
+    } = cols;
+    if let Some(code) = cols.code {
+        ws.set_column_width(code, text_width(lines.iter().map(|l| l.code), 8, 24))?;
+    }
+    ws.set_column_width(naam, text_width(lines.iter().map(|l| l.naam), 16, 44))?;
+    ws.set_column_width(indicator, 22)?;
+    ws.set_column_range_width(first, suppressed - 1, FIGURE_WIDTH)?;
+    ws.set_column_width(suppressed, 24)?;
 
     ws.write_string_with_format(
         0,
@@ -57,33 +86,40 @@ pub(super) fn sheet(
     note_block(
         &mut ws,
         1,
-        (0, SUPPRESSED),
+        (0, suppressed),
         &suppression_note(period, threshold),
         2,
     )?;
     note_block(
         &mut ws,
         2,
-        (0, SUPPRESSED),
+        (0, suppressed),
         &figure_legend(period, threshold),
         2,
     )?;
 
-    let mut headers = vec!["Code".to_owned(), "Naam".to_owned(), "Indicator".to_owned()];
+    let mut headers = Vec::new();
+    if cols.code.is_some() {
+        headers.push("Code".to_owned());
+    }
+    headers.extend(["Naam".to_owned(), "Indicator".to_owned()]);
     headers.extend(figure_headers(period));
     headers.push("Onderdrukt in export".to_owned());
     for (c, header) in headers.iter().enumerate() {
         let c = c as u16;
-        let format = if (FIRST_FIGURE..SUPPRESSED).contains(&c) {
+        let format = if (first..suppressed).contains(&c) {
             styles.header_num.clone()
-        } else if c == SUPPRESSED {
+        } else if c == suppressed {
             styles.header.clone().set_indent(1)
         } else {
             styles.header.clone()
         };
         ws.write_string_with_format(HEADER_ROW, c, header, &format)?;
     }
-    ws.set_row_height(HEADER_ROW, 32)?;
+    ws.set_row_height(
+        HEADER_ROW,
+        header_height(header_lines(headers.iter().map(String::as_str))),
+    )?;
 
     // One band per region: its rows share a light fill or none. Each row's
     // values are written first and its formats after, one call per run of
@@ -98,18 +134,20 @@ pub(super) fn sheet(
         for line in region {
             row += 1;
             let cells = figure_cells(line);
-            ws.write_string(row, CODE, line.code)?;
-            ws.write_string(row, NAAM, line.naam)?;
-            ws.write_string(row, INDICATOR, indicator_label(line.indicator))?;
-            for (c, (value, _, _)) in (FIRST_FIGURE..).zip(&cells) {
+            if let Some(code) = cols.code {
+                ws.write_string(row, code, line.code)?;
+            }
+            ws.write_string(row, naam, line.naam)?;
+            ws.write_string(row, indicator, indicator_label(line.indicator))?;
+            for (c, (value, _, _)) in (first..).zip(&cells) {
                 if let Some(v) = value {
                     ws.write_number(row, c, *v)?;
                 }
             }
             hidden_windows(line, &mut hidden);
-            let mut looks = [Looks::PLAIN_TEXT; SUPPRESSED as usize + 1];
-            for (look, (value, kind, muted)) in looks[FIRST_FIGURE as usize..].iter_mut().zip(cells)
-            {
+            let mut looks = [Looks::PLAIN_TEXT; 3 + FIGURE_COUNT + 1];
+            let looks = &mut looks[..=usize::from(suppressed)];
+            for (look, (value, kind, muted)) in looks[usize::from(first)..].iter_mut().zip(cells) {
                 *look = match value {
                     Some(_) => Looks::exactly(kind, muted),
                     None => Looks::ANY,
@@ -118,16 +156,16 @@ pub(super) fn sheet(
             // A written "hidden" cell has its own format (indented); a blank
             // one joins the figures' last run.
             let last = if hidden.is_empty() {
-                looks[SUPPRESSED as usize] = Looks::ANY;
-                SUPPRESSED
+                looks[usize::from(suppressed)] = Looks::ANY;
+                suppressed
             } else {
                 ws.write_string_with_format(
                     row,
-                    SUPPRESSED,
+                    suppressed,
                     hidden.as_str(),
                     &hidden_format[usize::from(band)],
                 )?;
-                SUPPRESSED - 1
+                suppressed - 1
             };
             for (first, end, (kind, muted)) in format_runs(&looks[..=usize::from(last)], band) {
                 ws.set_range_format(row, first, row, end, styles.cell(kind, band, muted))?;
@@ -143,10 +181,10 @@ pub(super) fn sheet(
         )?;
     }
     let last = row.max(HEADER_ROW + 1);
-    ws.autofilter(HEADER_ROW, 0, last, SUPPRESSED)?;
-    ws.set_freeze_panes(HEADER_ROW + 1, FIRST_FIGURE)?;
+    ws.autofilter(HEADER_ROW, 0, last, suppressed)?;
+    ws.set_freeze_panes(HEADER_ROW + 1, first)?;
     ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
-    figure_highlights(&mut ws, HEADER_ROW + 1, row, FIRST_FIGURE, period)?;
+    figure_highlights(&mut ws, HEADER_ROW + 1, row, first, period)?;
     Ok(ws)
 }
 

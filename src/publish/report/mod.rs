@@ -9,12 +9,19 @@
 //! | Samenvatting | period, national headline figures (maand, jtd, cumulatief, targets, growth), data quality in brief, contents |
 //! | Landsdeel … PPS | one sheet per level (Regiogroep only when groups are configured): a filterable table, region × indicator |
 //! | Trends | the 24-month series of [`Aggregated::trends`] with native charts |
-//! | Datakwaliteit | submission status per partnership and month, processing per sheet, rejected rows, warnings, ignored sheets and files |
+//! | Aanleverstatus | submission status per partnership and month |
+//! | Datakwaliteit | one list of rejected rows, warnings, ignored sheets and files |
+//! | Verwerking | row accounting per sheet |
 //!
 //! Every figure comes from the same [`KpiRow`]s as the ministry export, but
-//! unsuppressed (the report is for internal use and says so). Percentages
-//! are written as the export's rounded value (`12.3` → `0.123` with a
-//! `0.0%` format), so what a reader sees equals the export to the digit.
+//! unsuppressed (the report is for internal use and says so). Every number
+//! is a number cell with a number format (`#,##0`, `0.0%`, months as date
+//! cells), never text, so the reader's office suite shows all of them the
+//! same way. Percentages are written as the export's rounded value (`12.3`
+//! → `0.123` with a `0.0%` format), so what a reader sees equals the export
+//! to the digit. Table names are Dutch (register, streefwaarden,
+//! aanleveringen), and every sheet prints landscape, one page wide, with
+//! its table header repeated on each page.
 //! The workbook is deterministic: its creation time is derived from the
 //! period, never the clock. Refuses nothing; fails only when the file
 //! cannot be written.
@@ -24,6 +31,7 @@ mod quality;
 mod summary;
 mod trends;
 
+pub use quality::Status;
 pub use summary::headline_label;
 
 use std::path::Path;
@@ -57,7 +65,9 @@ pub struct ReportInput<'a> {
 /// Sheet names, in workbook order (level sheets in between).
 pub const SUMMARY_SHEET: &str = "Samenvatting";
 pub const TRENDS_SHEET: &str = "Trends";
+pub const STATUS_SHEET: &str = "Aanleverstatus";
 pub const QUALITY_SHEET: &str = "Datakwaliteit";
+pub const ACCOUNTING_SHEET: &str = "Verwerking";
 
 /// Writes the report to `path`.
 pub fn write(input: &ReportInput<'_>, path: &Path) -> Result<(), String> {
@@ -99,14 +109,23 @@ fn build(input: &ReportInput<'_>, tempdir: &Path) -> Result<Workbook, XlsxError>
         };
         sheets.push((Sheet::Level(level), worksheet));
     }
-    sheets.extend([(Sheet::Trends, None), (Sheet::Quality, None)]);
+    for sheet in [
+        Sheet::Trends,
+        Sheet::Status,
+        Sheet::Quality,
+        Sheet::Accounting,
+    ] {
+        sheets.push((sheet, None));
+    }
     let pps_at = sheets.iter().position(|(_, worksheet)| worksheet.is_some());
     let pps = pps_at.map(|i| sheets.remove(i));
     let build_one = |(sheet, worksheet): (Sheet, Option<Worksheet>)| match sheet {
         Sheet::Summary => summary::sheet(input, &figures),
         Sheet::Level(level) => levels::sheet(input, &figures, level, worksheet.unwrap_or_default()),
         Sheet::Trends => trends::sheet(input),
-        Sheet::Quality => quality::sheet(input),
+        Sheet::Status => quality::status_sheet(input),
+        Sheet::Quality => quality::findings_sheet(input),
+        Sheet::Accounting => quality::accounting_sheet(input),
     };
     let (pps, others) = rayon::join(
         || pps.map(build_one).transpose(),
@@ -133,7 +152,9 @@ enum Sheet {
     Summary,
     Level(Level),
     Trends,
+    Status,
     Quality,
+    Accounting,
 }
 
 /// Fixed document properties. The creation time is the first moment after
@@ -388,51 +409,80 @@ impl<'a> Figures<'a> {
     }
 }
 
-/// The seven figure columns a line shows, left to right.
+/// The figure columns a line shows, left to right.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Figure {
     Maand,
     Jtd,
     Cumulatief,
     Doel,
+    /// The jtd value over just the partnerships with a target: the
+    /// numerator of the realisation, so that it can be checked by eye.
+    MetDoel,
     Realisatie,
     GroeiMaand,
     GroeiJtd,
 }
 
-const FIGURES: [Figure; 7] = [
+/// Number of figure columns.
+const FIGURE_COUNT: usize = 8;
+
+const FIGURES: [Figure; FIGURE_COUNT] = [
     Figure::Maand,
     Figure::Jtd,
     Figure::Cumulatief,
     Figure::Doel,
+    Figure::MetDoel,
     Figure::Realisatie,
     Figure::GroeiMaand,
     Figure::GroeiJtd,
 ];
 
-/// Column headers of the figure columns.
-fn figure_headers(period: Month) -> [String; 7] {
+/// Offsets of the realisation and growth columns among the figures.
+const REALISATIE_AT: u16 = 5;
+const GROEI_AT: [u16; 2] = [6, 7];
+
+/// Column headers of the figure columns: explicit lines of at most 12
+/// characters, so that no office suite splits a word in the column width.
+fn figure_headers(period: Month) -> [String; FIGURE_COUNT] {
     let year_before = period.offset(-12);
     [
         format!("Maand\n{}", month_short(period)),
         format!("Jaar tot nu\n{}", year_to_date(period)),
         format!("Cumulatief\nt/m {}", month_short(period)),
         format!("Doel\n{}", period.year()),
-        "Realisatie\ndoel (jtd)".to_owned(),
-        format!("Groei maand\nt.o.v. {}", month_short(year_before)),
+        "Jtd van PPS\nmet doel".to_owned(),
+        "Realisatie\n(÷ doel)".to_owned(),
+        format!("Groei maand\nt.o.v.\n{}", month_short(year_before)),
         format!("Groei jtd\nt.o.v. {}", year_before.year()),
     ]
 }
 
-/// Width of the figure columns.
+/// Width of the figure columns: room for the longest header line (12
+/// characters, bold) and a margin.
 const FIGURE_WIDTH: f64 = 14.0;
+
+/// Height in points of a header row with `lines` lines of text, so that
+/// every line stays inside the header's band.
+fn header_height(lines: usize) -> f64 {
+    15.0 * lines.max(1) as f64 + 3.0
+}
+
+/// The number of lines of the tallest header.
+fn header_lines<'t>(headers: impl IntoIterator<Item = &'t str>) -> usize {
+    headers
+        .into_iter()
+        .map(|h| h.lines().count())
+        .max()
+        .unwrap_or(1)
+}
 
 /// One figure cell: its value (none: a blank cell), its kind, and whether
 /// the export suppresses it (grey italics).
 type FigureCell = (Option<f64>, Kind, bool);
 
-/// The seven figure cells of `line`, left to right.
-fn figure_cells(line: &Line<'_>) -> [FigureCell; 7] {
+/// The figure cells of `line`, left to right.
+fn figure_cells(line: &Line<'_>) -> [FigureCell; FIGURE_COUNT] {
     FIGURES.map(|figure| match figure {
         Figure::Maand | Figure::Jtd | Figure::Cumulatief => {
             let window = match figure {
@@ -455,6 +505,14 @@ fn figure_cells(line: &Line<'_>) -> [FigureCell; 7] {
             let target = line.window(Window::Jtd).and_then(|r| r.target);
             (target.map(|t| t as f64), Kind::Count, false)
         }
+        Figure::MetDoel => match line.window(Window::Jtd) {
+            Some(r) => (
+                r.realisation.map(|ratio| ratio.num as f64),
+                Kind::Count,
+                r.suppressed,
+            ),
+            None => (None, Kind::Count, false),
+        },
         Figure::Realisatie => match line.window(Window::Jtd) {
             Some(r) => (r.realisation.map(fraction), Kind::Pct, r.suppressed),
             None => (None, Kind::Pct, false),
@@ -477,7 +535,7 @@ fn figure_cells(line: &Line<'_>) -> [FigureCell; 7] {
     })
 }
 
-/// Writes the seven figures of `line` from column `col`, each with its
+/// Writes the figures of `line` from column `col`, each with its
 /// format (see [`figure_cells`]).
 fn write_figures(
     ws: &mut Worksheet,
@@ -511,7 +569,7 @@ fn figure_highlights(
     if last < first {
         return Ok(());
     }
-    let realisation = col + 4;
+    let realisation = col + REALISATIE_AT;
     let cell = row_col_to_cell(first, realisation);
     let pace = format!("{}/12", period.month());
     let fill = |(bg, fg): (u32, u32)| Format::new().set_background_color(bg).set_font_color(fg);
@@ -528,7 +586,7 @@ fn figure_highlights(
             .set_format(fill(colours));
         ws.add_conditional_format(first, realisation, last, realisation, &cf)?;
     }
-    for growth in [col + 5, col + 6] {
+    for growth in GROEI_AT.map(|at| col + at) {
         let up = ConditionalFormatCell::new()
             .set_rule(ConditionalFormatCellRule::GreaterThan(0))
             .set_format(Format::new().set_font_color(GOOD.1));
@@ -543,9 +601,9 @@ fn figure_highlights(
 
 /// The legend under a figure table's title.
 fn figure_legend(period: Month, threshold: i64) -> String {
-    let pace = f64::from(period.month()) * 100.0 / 12.0;
     let mut text = format!(
-        "Realisatie: groen = op schema (≥ {}/12 van het jaardoel, {pace:.1}%), oranje = minstens driekwart daarvan, rood = daaronder. \
+        "Realisatie = jaar tot nu van de PPS'en die een doel hebben (de kolom ervoor) ÷ doel; \
+         groen = op schema (minstens {}/12 van het jaardoel), oranje = minstens driekwart daarvan, rood = daaronder. \
          Groei: groen stijging, rood daling.",
         period.month()
     );
@@ -578,6 +636,58 @@ fn suppression_note(period: Month, threshold: i64) -> String {
 fn text_width<'t>(texts: impl Iterator<Item = &'t str>, min: usize, max: usize) -> f64 {
     let longest = texts.map(|t| t.chars().count()).max().unwrap_or(0);
     (longest + 2).clamp(min, max) as f64
+}
+
+/// The lines `text` takes when wrapped in a column `width` characters
+/// wide: between words where it can (also after `/` and `-`, as office
+/// suites do in paths), within a word where it must.
+/// Office suites do not all grow a row for wrapped text by themselves, so
+/// the report sets the height from this estimate (a character of body text
+/// takes at most one unit of column width in Excel's Calibri and in
+/// LibreOffice's substitute fonts).
+fn text_lines(text: &str, width: f64) -> usize {
+    let room = (width as usize).max(1);
+    let mut lines = 0;
+    for paragraph in text.split('\n') {
+        lines += 1;
+        let mut used = 0;
+        let pieces = paragraph.split_inclusive(|c: char| c.is_whitespace() || "/-".contains(c));
+        for piece in pieces {
+            let len = piece.chars().count();
+            // A trailing blank needs no room at the end of a line.
+            let visible = piece.trim_end().chars().count();
+            if used > 0 && used + visible > room {
+                lines += 1;
+                used = 0;
+            }
+            if used == 0 && visible > room {
+                // Longer than a line: it breaks within itself.
+                lines += (visible - 1) / room;
+                used = (visible - 1) % room + 1 + (len - visible);
+            } else {
+                used += len;
+            }
+        }
+    }
+    lines.max(1)
+}
+
+/// Sets the height of `row` for the tallest of its wrapped `cells`
+/// (text, column width); a row of one line keeps the default height.
+fn fit_row<'t>(
+    ws: &mut Worksheet,
+    row: u32,
+    cells: impl IntoIterator<Item = (&'t str, f64)>,
+) -> Result<(), XlsxError> {
+    let lines = cells
+        .into_iter()
+        .map(|(text, width)| text_lines(text, width))
+        .max()
+        .unwrap_or(1);
+    if lines > 1 {
+        ws.set_row_height(row, 15.0 * lines as f64)?;
+    }
+    Ok(())
 }
 
 /// A note in grey italics, wrapped within columns `first..=last` of `row`,
@@ -620,6 +730,21 @@ mod tests {
         assert_eq!(r.format(), "12.4");
         assert!((fraction(r) - 0.124).abs() < 1e-12);
         assert_eq!(format!("{:.1}", fraction(r) * 100.0), "12.4");
+    }
+
+    #[test]
+    fn wrapped_text_takes_lines() {
+        assert_eq!(text_lines("", 10.0), 1);
+        assert_eq!(text_lines("kort", 10.0), 1);
+        assert_eq!(text_lines("een twee drie vier", 8.0), 3);
+        assert_eq!(text_lines("regel een\nregel twee", 40.0), 2);
+        // A path breaks after its slashes.
+        assert_eq!(
+            text_lines("aanleveringen/digital-industry-boost/DIB_2024.xlsx", 34.0),
+            2
+        );
+        // One long word breaks within itself.
+        assert_eq!(text_lines(&"x".repeat(25), 10.0), 3);
     }
 
     #[test]

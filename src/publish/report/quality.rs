@@ -1,45 +1,48 @@
-//! The *Datakwaliteit* sheet: submission status per partnership and month
-//! of the current year, processing per sheet, the rejected rows with their
-//! messages, the warnings, and the sheets and files that were not read.
+//! The data-quality sheets, in Dutch:
+//!
+//! - *Aanleverstatus*: submission status per partnership and month of the
+//!   current year, one table with a repeated header when printed.
+//! - *Datakwaliteit*: one filterable list of findings: the rejected rows
+//!   with their messages, the warnings, and the sheets and files that were
+//!   not read (column `Soort`).
+//! - *Verwerking*: row accounting per sheet that was read.
 //!
 //! Status of a (partnership, month): `ontvangen` when an accepted count
 //! row exists; `afgekeurd` when none does but a rejected row names that
 //! partnership and month; `ontbreekt` otherwise; `n.v.t.` before the
 //! partnership's start month or after its end month.
+//!
+//! Every sheet prints landscape, one page wide and as many pages long as
+//! it needs, with its table header repeated on every page; long texts wrap
+//! within their column (the office suite sizes those rows), so no column
+//! is wider than a printed page can show in a readable size.
 
 use std::collections::HashSet;
 
 use rust_xlsxwriter::{
-    ConditionalFormatText, ConditionalFormatTextRule, Format, FormatAlign, Worksheet, XlsxError,
+    ConditionalFormatText, ConditionalFormatTextRule, ExcelDateTime, Format, FormatAlign,
+    Worksheet, XlsxError,
 };
 
 use super::{
-    FAIR, GOOD, Kind, MUTED, POOR, QUALITY_SHEET, ReportInput, Styles, cell_format, month_long,
-    page_setup,
+    ACCOUNTING_SHEET, FAIR, GOOD, Kind, MUTED, POOR, QUALITY_SHEET, ReportInput, STATUS_SHEET,
+    Styles, cell_format, fit_row, header_height, month_long, page_setup,
 };
 use crate::ingest::FileStatus;
-use crate::model::{Month, Partnership};
-use crate::validate::Place;
+use crate::model::{DUTCH_MONTHS_SHORT, Month, Partnership};
+use crate::validate::{Place, Validated};
 
 const RECEIVED: &str = "ontvangen";
 const MISSING: &str = "ontbreekt";
 const REJECTED: &str = "afgekeurd";
 const NOT_APPLICABLE: &str = "n.v.t.";
 
-/// Column widths of B..F, shared by all sections of the sheet (sheet
-/// names and consortia in B, row numbers and start months in C, ...);
-/// column A (file paths, partnerships) is sized to its content.
-const WIDTHS: [f64; 5] = [24.0, 9.0, 16.0, 12.0, 18.0];
-/// The month columns of the status grid start here (after A..F); messages
-/// are wrapped in cells merged over the twelve month columns.
-const FIRST_MONTH: u16 = 6;
-const LAST_MONTH: u16 = FIRST_MONTH + 11;
-const MONTH_WIDTH: f64 = 10.0;
-/// Characters of a message that fit on one line of the merged cells.
-const MESSAGE_LINE: usize = 150;
+/// A month as a date cell shows it (`okt 2026`, Dutch month names).
+const MONTH_FORMAT: &str = "[$-413]mmm yyyy";
 
 /// Submission status of the valid partnerships over January..=P.
-pub(super) struct Status<'a> {
+#[derive(Debug)]
+pub struct Status<'a> {
     period: Month,
     months: Vec<Month>,
     partnerships: Vec<&'a Partnership>,
@@ -48,11 +51,10 @@ pub(super) struct Status<'a> {
 }
 
 impl<'a> Status<'a> {
-    pub(super) fn new(input: &ReportInput<'a>) -> Status<'a> {
-        let accepted = &input.validated.accepted;
+    pub fn new(validated: &'a Validated, period: Month) -> Status<'a> {
+        let accepted = &validated.accepted;
         let mut partnerships: Vec<&Partnership> = accepted.partnerships.iter().collect();
         partnerships.sort_by(|a, b| a.pps_id.cmp(&b.pps_id));
-        let period = input.period;
         let months = (0..period.month() as i32)
             .map(|i| period.january().offset(i))
             .collect();
@@ -68,8 +70,7 @@ impl<'a> Status<'a> {
                 .filter(|c| shown(c.month))
                 .map(|c| (c.pps_id.as_str(), c.month))
                 .collect(),
-            rejected: input
-                .validated
+            rejected: validated
                 .rejects
                 .iter()
                 .filter_map(|r| Some((r.pps_id.as_deref()?, r.month?)))
@@ -91,21 +92,19 @@ impl<'a> Status<'a> {
     }
 
     /// Partnerships that had to report on P and have no accepted row for
-    /// it: (pps_id, naam, status).
-    pub(super) fn not_received_in_period(&self) -> Vec<(&'a str, &'a str, &'static str)> {
+    /// it, by pps_id: (pps_id, naam, `ontbreekt` or `afgekeurd`).
+    pub fn not_received_in_period(&self) -> Vec<(&'a str, &'a str, &'static str)> {
         self.partnerships
             .iter()
             .filter_map(|p| match self.of(p, self.period) {
-                MISSING | REJECTED => {
-                    Some((p.pps_id.as_str(), p.naam.as_str(), self.of(p, self.period)))
-                }
+                state @ (MISSING | REJECTED) => Some((p.pps_id.as_str(), p.naam.as_str(), state)),
                 _ => None,
             })
             .collect()
     }
 
     /// Partnerships that had to report on P.
-    pub(super) fn expected_in_period(&self) -> usize {
+    pub fn expected_in_period(&self) -> usize {
         self.partnerships
             .iter()
             .filter(|p| self.of(p, self.period) != NOT_APPLICABLE)
@@ -113,33 +112,155 @@ impl<'a> Status<'a> {
     }
 }
 
-pub(super) fn sheet(input: &ReportInput<'_>) -> Result<Worksheet, XlsxError> {
+/// Widths of the status grid's columns A..F; the months follow.
+const STATUS_WIDTHS: [f64; 6] = [32.0, 16.0, 10.0, 10.0, 11.0, 10.0];
+const FIRST_MONTH: u16 = 6;
+const MONTH_WIDTH: f64 = 10.0;
+/// Row of the status grid's header.
+const STATUS_HEADER: u32 = 3;
+
+/// The *Aanleverstatus* sheet.
+pub(super) fn status_sheet(input: &ReportInput<'_>) -> Result<Worksheet, XlsxError> {
+    let styles = Styles::new();
+    let period = input.period;
+    let status = Status::new(input.validated, period);
+    let mut ws = Worksheet::new();
+    ws.set_name(STATUS_SHEET)?;
+    page_setup(&mut ws, period);
+    for (c, width) in (0..).zip(STATUS_WIDTHS) {
+        ws.set_column_width(c, width)?;
+    }
+    let last_col = FIRST_MONTH + status.months.len() as u16 - 1;
+    ws.set_column_range_width(FIRST_MONTH, last_col, MONTH_WIDTH)?;
+
+    ws.write_string_with_format(
+        0,
+        0,
+        format!("Aanleverstatus {} per PPS", period.year()),
+        &styles.title,
+    )?;
+    ws.write_string_with_format(
+        1,
+        0,
+        format!(
+            "Maanden januari t/m {}. ontvangen = geaccepteerde rij; afgekeurd = alleen afgekeurde rij(en) voor die maand \
+             (zie blad {QUALITY_SHEET}); ontbreekt = niets aangeleverd; n.v.t. = vóór de start of na het einde van de PPS.",
+            month_long(period)
+        ),
+        &styles.note,
+    )?;
+    let headers = [
+        "PPS",
+        "Consortium",
+        "Start",
+        "Einde",
+        "Ontvangen",
+        "Verwacht",
+    ];
+    header(&mut ws, &styles, STATUS_HEADER, &headers, 4)?;
+    let month_header = styles.header.clone().set_align(FormatAlign::Center);
+    for (c, month) in (FIRST_MONTH..).zip(&status.months) {
+        let label = DUTCH_MONTHS_SHORT[month.month() as usize - 1];
+        ws.write_string_with_format(STATUS_HEADER, c, label, &month_header)?;
+    }
+    ws.set_row_height(STATUS_HEADER, header_height(1))?;
+
+    // Values first, then the formats a column range at a time (text keeps
+    // the default format): the worksheet hashes every format it is given.
+    let date = Format::new()
+        .set_num_format(MONTH_FORMAT)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::Top);
+    let wrap = top(Kind::Text).set_text_wrap();
+    let mut r = STATUS_HEADER;
+    for p in &status.partnerships {
+        r += 1;
+        let name = format!("{}  {}", p.pps_id, p.naam);
+        let consortium = p.consortium.as_deref().unwrap_or("");
+        ws.write_string_with_format(r, 0, &name, &wrap)?;
+        ws.write_string_with_format(r, 1, consortium, &wrap)?;
+        fit_row(
+            &mut ws,
+            r,
+            [
+                (name.as_str(), STATUS_WIDTHS[0]),
+                (consortium, STATUS_WIDTHS[1]),
+            ],
+        )?;
+        for (c, month) in [(2, Some(p.start)), (3, p.end)] {
+            if let Some(day) = month.and_then(first_day) {
+                ws.write_datetime_with_format(r, c, &day, &date)?;
+            }
+        }
+        let mut received = 0;
+        let mut expected = 0;
+        for (c, month) in (FIRST_MONTH..).zip(&status.months) {
+            let state = status.of(p, *month);
+            received += usize::from(state == RECEIVED);
+            expected += usize::from(state != NOT_APPLICABLE);
+            ws.write_string(r, c, state)?;
+        }
+        ws.write_number(r, 4, received as f64)?;
+        ws.write_number(r, 5, expected as f64)?;
+    }
+    if r > STATUS_HEADER {
+        let count = top(Kind::Count);
+        ws.set_range_format(STATUS_HEADER + 1, 4, r, 5, &count)?;
+        let center = top(Kind::Center);
+        ws.set_range_format(STATUS_HEADER + 1, FIRST_MONTH, r, last_col, &center)?;
+        ws.autofilter(STATUS_HEADER, 0, r, last_col)?;
+        for (word, (bg, fg)) in [
+            (RECEIVED, GOOD),
+            (MISSING, FAIR),
+            (REJECTED, POOR),
+            (NOT_APPLICABLE, (0xF2_F2_F2, MUTED)),
+        ] {
+            let cf = ConditionalFormatText::new()
+                .set_rule(ConditionalFormatTextRule::BeginsWith(word.to_owned()))
+                .set_format(Format::new().set_background_color(bg).set_font_color(fg));
+            ws.add_conditional_format(STATUS_HEADER + 1, FIRST_MONTH, r, last_col, &cf)?;
+        }
+    } else {
+        ws.write_string_with_format(
+            STATUS_HEADER + 1,
+            0,
+            "Geen geldige PPS in het register.",
+            &styles.note,
+        )?;
+    }
+    ws.set_freeze_panes(STATUS_HEADER + 1, 1)?;
+    ws.set_repeat_rows(STATUS_HEADER, STATUS_HEADER)?;
+    Ok(ws)
+}
+
+/// The first day of `month` as a date cell, if Excel can hold it.
+fn first_day(month: Month) -> Option<ExcelDateTime> {
+    let year = u16::try_from(month.year()).ok()?;
+    ExcelDateTime::from_ymd(year, month.month() as u8, 1).ok()
+}
+
+/// Widths of the findings list: Soort, Bestand, Blad, Rij, Kolom, Waarde,
+/// Regel, Melding.
+const FINDING_WIDTHS: [f64; 8] = [14.0, 36.0, 14.0, 7.0, 16.0, 12.0, 20.0, 56.0];
+/// Row of the findings list's header.
+const FINDINGS_HEADER: u32 = 8;
+
+/// What kind of finding a line of the list is.
+const SOORT_REJECT: &str = "afgekeurd";
+const SOORT_WARNING: &str = "waarschuwing";
+const SOORT_IGNORED: &str = "genegeerd";
+
+/// The *Datakwaliteit* sheet: the rejected rows, the warnings and what was
+/// not read, as one list.
+pub(super) fn findings_sheet(input: &ReportInput<'_>) -> Result<Worksheet, XlsxError> {
     let styles = Styles::new();
     let period = input.period;
     let mut ws = Worksheet::new();
     ws.set_name(QUALITY_SHEET)?;
     page_setup(&mut ws, period);
-    let names = input
-        .ingested
-        .files
-        .iter()
-        .map(|f| f.path.chars().count())
-        .chain(
-            input
-                .validated
-                .accepted
-                .partnerships
-                .iter()
-                .map(|p| p.pps_id.chars().count() + p.naam.chars().count() + 2),
-        )
-        .max()
-        .unwrap_or(0);
-    ws.set_column_width(0, (names + 2).clamp(30, 80) as f64)?;
-    for (c, width) in WIDTHS.iter().enumerate() {
-        ws.set_column_width(1 + c as u16, *width)?;
+    for (c, width) in (0..).zip(FINDING_WIDTHS) {
+        ws.set_column_width(c, width)?;
     }
-    ws.set_column_range_width(FIRST_MONTH, LAST_MONTH, MONTH_WIDTH)?;
-
     ws.write_string_with_format(
         0,
         0,
@@ -149,34 +270,249 @@ pub(super) fn sheet(input: &ReportInput<'_>) -> Result<Worksheet, XlsxError> {
     ws.write_string_with_format(
         1,
         0,
-        "Wat er is aangeleverd, wat is afgekeurd en waarom. Afgekeurde rijen tellen nergens mee; \
+        "Wat is afgekeurd en waarom, waarschuwingen, en wat niet is gelezen. Afgekeurde rijen tellen nergens mee; \
          de PPS kan ze verbeteren en opnieuw aanleveren (zie ook rejects_<periode>.csv).",
         &styles.note,
     )?;
 
-    // What needs action first; the per-sheet bookkeeping last.
-    let mut row = status_grid(&mut ws, input, &styles, 3)?;
-    row = rejects(&mut ws, input, &styles, row + 2)?;
-    row = warnings(&mut ws, input, &styles, row + 2)?;
-    row = ignored(&mut ws, input, &styles, row + 2)?;
-    accounting(&mut ws, input, &styles, row + 2)?;
-    ws.set_freeze_panes(0, 1)?;
+    let ignored = ignored(input);
+    let validated = input.validated;
+    let count = styles.cell(Kind::Count, false, false);
+    let label = Format::new().set_indent(1);
+    for (r, (n, what)) in (3..).zip([
+        (
+            validated.rejected_rows(),
+            "afgekeurde rijen (of onleesbare bestanden)",
+        ),
+        (
+            validated.rejects.len(),
+            "meldingen daarover: één per overtreden regel (soort afgekeurd)",
+        ),
+        (
+            validated.warnings.len(),
+            "waarschuwingen (soort waarschuwing)",
+        ),
+        (
+            ignored.len(),
+            "genegeerde bladen en bestanden (soort genegeerd)",
+        ),
+    ]) {
+        ws.write_number_with_format(r, 0, n as f64, count)?;
+        ws.write_string_with_format(r, 1, what, &label)?;
+    }
+
+    let headers = [
+        "Soort", "Bestand", "Blad", "Rij", "Kolom", "Waarde", "Regel", "Melding",
+    ];
+    header(&mut ws, &styles, FINDINGS_HEADER, &headers, usize::MAX)?;
+    ws.set_row_height(FINDINGS_HEADER, header_height(1))?;
+    let text = top(Kind::Text).set_text_wrap();
+    let center = top(Kind::Center);
+    let rule = top(Kind::Text).set_font_color(POOR.1);
+    let mut r = FINDINGS_HEADER;
+    let mut line = |ws: &mut Worksheet,
+                    soort: &str,
+                    (file, sheet, row): (String, String, Option<u32>),
+                    column: &str,
+                    value: &str,
+                    regel: &str,
+                    message: &str|
+     -> Result<(), XlsxError> {
+        r += 1;
+        ws.write_string_with_format(r, 0, soort, &text)?;
+        ws.write_string_with_format(r, 1, &file, &text)?;
+        ws.write_string_with_format(r, 2, &sheet, &text)?;
+        match row {
+            Some(n) => ws.write_number_with_format(r, 3, f64::from(n), &center)?,
+            None => ws.write_blank(r, 3, &center)?,
+        };
+        ws.write_string_with_format(r, 4, column, &text)?;
+        ws.write_string_with_format(r, 5, value, &text)?;
+        ws.write_string_with_format(r, 6, regel, &rule)?;
+        ws.write_string_with_format(r, 7, message, &text)?;
+        let w = FINDING_WIDTHS;
+        fit_row(
+            ws,
+            r,
+            [
+                (file.as_str(), w[1]),
+                (sheet.as_str(), w[2]),
+                (column, w[4]),
+                (value, w[5]),
+                (message, w[7]),
+            ],
+        )?;
+        Ok(())
+    };
+    for reject in &validated.rejects {
+        line(
+            &mut ws,
+            SOORT_REJECT,
+            location(input, reject.place),
+            &reject.column,
+            &reject.value,
+            reject.rule.code(),
+            &reject.message,
+        )?;
+    }
+    for warning in &validated.warnings {
+        line(
+            &mut ws,
+            SOORT_WARNING,
+            location(input, warning.place),
+            &warning.column,
+            "",
+            "",
+            &warning.message,
+        )?;
+    }
+    for (file, sheet, why) in &ignored {
+        line(
+            &mut ws,
+            SOORT_IGNORED,
+            ((*file).to_owned(), (*sheet).to_owned(), None),
+            "",
+            "",
+            "",
+            why,
+        )?;
+    }
+    if r == FINDINGS_HEADER {
+        ws.write_string_with_format(
+            r + 1,
+            0,
+            "Niets afgekeurd, geen waarschuwingen, alles gelezen.",
+            &styles.note,
+        )?;
+    } else {
+        ws.autofilter(FINDINGS_HEADER, 0, r, 7)?;
+    }
+    ws.set_freeze_panes(FINDINGS_HEADER + 1, 0)?;
+    ws.set_repeat_rows(FINDINGS_HEADER, FINDINGS_HEADER)?;
     Ok(ws)
 }
 
-/// A section title with a rule under it over `columns` columns.
-fn section(
-    ws: &mut Worksheet,
-    styles: &Styles,
-    row: u32,
-    title: &str,
-    columns: u16,
-) -> Result<(), XlsxError> {
-    ws.write_string_with_format(row, 0, title, &styles.section)?;
-    for c in 1..columns {
-        ws.write_blank(row, c, &styles.section)?;
+/// Sheets without a recognised table, and files that were not read:
+/// (file, sheet, reason).
+fn ignored<'i>(input: &ReportInput<'i>) -> Vec<(&'i str, &'i str, String)> {
+    let mut lines = Vec::new();
+    for file in &input.ingested.files {
+        for sheet in &file.sheets {
+            if sheet.header.is_none() && !sheet.empty {
+                lines.push((
+                    file.path.as_str(),
+                    sheet.name.as_str(),
+                    "Geen kopregel van een register, streefwaarden of aanleveringen in de eerste 20 rijen."
+                        .to_owned(),
+                ));
+            }
+        }
+        if file.sheets.is_empty() && file.status != FileStatus::Read {
+            lines.push((
+                file.path.as_str(),
+                "",
+                file_reason(file.status, file.message.as_deref()),
+            ));
+        }
     }
-    Ok(())
+    lines
+}
+
+/// Widths of the accounting table: Bestand, Blad, Tabel and six counts.
+const ACCOUNTING_WIDTHS: [f64; 9] = [50.0, 14.0, 15.0, 10.0, 14.0, 11.0, 9.0, 11.0, 8.0];
+const ACCOUNTING_HEADER: u32 = 3;
+
+/// The *Verwerking* sheet: row accounting per sheet that was read.
+pub(super) fn accounting_sheet(input: &ReportInput<'_>) -> Result<Worksheet, XlsxError> {
+    let styles = Styles::new();
+    let period = input.period;
+    let mut ws = Worksheet::new();
+    ws.set_name(ACCOUNTING_SHEET)?;
+    page_setup(&mut ws, period);
+    for (c, width) in (0..).zip(ACCOUNTING_WIDTHS) {
+        ws.set_column_width(c, width)?;
+    }
+    ws.write_string_with_format(
+        0,
+        0,
+        format!("Verwerking per blad: {}", month_long(period)),
+        &styles.title,
+    )?;
+    ws.write_string_with_format(
+        1,
+        0,
+        "Per ingelezen blad: gelezen = geaccepteerd + afgekeurd + dubbel + na periode. Dubbel: dezelfde rij \
+         met dezelfde waarden nog eens (één keer geteld). Na periode: maanden na de verslagperiode (niet gebruikt). \
+         Leeg: lege rijen, niet meegeteld.",
+        &styles.note,
+    )?;
+    let headers = [
+        "Bestand",
+        "Blad",
+        "Tabel",
+        "Gelezen",
+        "Geaccepteerd",
+        "Afgekeurd",
+        "Dubbel",
+        "Na periode",
+        "Leeg",
+    ];
+    header(&mut ws, &styles, ACCOUNTING_HEADER, &headers, 3)?;
+    ws.set_row_height(ACCOUNTING_HEADER, header_height(1))?;
+    let text = top(Kind::Text).set_text_wrap();
+    let first = ACCOUNTING_HEADER + 1;
+    let mut r = ACCOUNTING_HEADER;
+    for (f, file) in input.ingested.files.iter().enumerate() {
+        if file.status != FileStatus::Read {
+            continue;
+        }
+        for (s, sheet) in file.sheets.iter().enumerate() {
+            // Sheets without a table are listed as `genegeerd` on the
+            // findings sheet.
+            let Some(table) = sheet.table().filter(|_| !sheet.empty) else {
+                continue;
+            };
+            r += 1;
+            let counts = input
+                .validated
+                .accounting
+                .get(f)
+                .and_then(|c| c.get(s))
+                .copied()
+                .unwrap_or_default();
+            ws.write_string_with_format(r, 0, &file.path, &text)?;
+            ws.write_string_with_format(r, 1, &sheet.name, &text)?;
+            ws.write_string_with_format(r, 2, table.label(), &text)?;
+            fit_row(
+                &mut ws,
+                r,
+                [
+                    (file.path.as_str(), ACCOUNTING_WIDTHS[0]),
+                    (sheet.name.as_str(), ACCOUNTING_WIDTHS[1]),
+                ],
+            )?;
+            for (c, n) in (3..).zip([
+                counts.read,
+                counts.accepted,
+                counts.rejected,
+                counts.duplicates,
+                counts.later,
+                counts.blank,
+            ]) {
+                ws.write_number(r, c, n as f64)?;
+            }
+        }
+    }
+    // The counts' format for all rows at once (see `status_sheet`).
+    if r >= first {
+        ws.set_range_format(first, 3, r, 8, &top(Kind::Count))?;
+        ws.autofilter(ACCOUNTING_HEADER, 0, r, 8)?;
+    } else {
+        ws.write_string_with_format(first, 0, "Geen blad met een tabel gelezen.", &styles.note)?;
+    }
+    ws.set_freeze_panes(first, 0)?;
+    ws.set_repeat_rows(ACCOUNTING_HEADER, ACCOUNTING_HEADER)?;
+    Ok(ws)
 }
 
 /// A header row; columns from `numbers` on hold numbers (right-aligned).
@@ -198,26 +534,9 @@ fn header(
     Ok(())
 }
 
-/// The format of list cells: top-aligned, since messages may wrap.
+/// The format of list cells: top-aligned, since texts may wrap.
 fn top(kind: Kind) -> Format {
     cell_format(kind, false, false).set_align(FormatAlign::Top)
-}
-
-/// A message wrapped in the cells `first..=LAST_MONTH` of `row`, the row
-/// made tall enough for it (Excel does not size merged cells itself).
-fn message(ws: &mut Worksheet, row: u32, first: u16, text: &str) -> Result<(), XlsxError> {
-    let format = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-    let per_line = MESSAGE_LINE * usize::from(LAST_MONTH - first + 1) / 12;
-    let lines = text.chars().count().div_ceil(per_line.max(1)).max(1);
-    if first == LAST_MONTH {
-        ws.write_string_with_format(row, first, text, &format)?;
-    } else {
-        ws.merge_range(row, first, row, LAST_MONTH, text, &format)?;
-    }
-    if lines > 1 {
-        ws.set_row_height(row, 15.0 * lines as f64 + 1.0)?;
-    }
-    Ok(())
 }
 
 /// Where a finding is, as file, sheet and row text.
@@ -229,314 +548,6 @@ fn location(input: &ReportInput<'_>, place: Place) -> (String, String, Option<u3
         .map(|s| s.name.clone())
         .unwrap_or_default();
     (file.path.clone(), sheet, place.row)
-}
-
-/// The status grid; returns its last row.
-fn status_grid(
-    ws: &mut Worksheet,
-    input: &ReportInput<'_>,
-    styles: &Styles,
-    row: u32,
-) -> Result<u32, XlsxError> {
-    let status = Status::new(input);
-    let last_col = FIRST_MONTH + status.months.len() as u16 - 1;
-    section(
-        ws,
-        styles,
-        row,
-        &format!("Aanleverstatus {} per PPS", input.period.year()),
-        last_col + 1,
-    )?;
-    ws.write_string_with_format(
-        row + 1,
-        0,
-        "ontvangen = geaccepteerde rij; afgekeurd = alleen afgekeurde rij(en) voor die maand; \
-         ontbreekt = niets aangeleverd; n.v.t. = vóór de start of na het einde van de PPS.",
-        &styles.note,
-    )?;
-    let header_row = row + 2;
-    let headers = [
-        "PPS",
-        "Consortium",
-        "Start",
-        "Einde",
-        "Ontvangen",
-        "Verwacht",
-    ];
-    let labels: Vec<String> = status
-        .months
-        .iter()
-        .map(|m| crate::model::DUTCH_MONTHS_SHORT[m.month() as usize - 1].to_owned())
-        .collect();
-    header(ws, styles, header_row, &headers, 4)?;
-    let month_header = styles.header.clone().set_align(FormatAlign::Center);
-    for (i, label) in labels.iter().enumerate() {
-        ws.write_string_with_format(header_row, FIRST_MONTH + i as u16, label, &month_header)?;
-    }
-
-    // Values first, then the formats a column range at a time (text keeps
-    // the default format): the worksheet hashes every format it is given.
-    let mut r = header_row;
-    for p in &status.partnerships {
-        r += 1;
-        ws.write_string(r, 0, format!("{}  {}", p.pps_id, p.naam))?;
-        ws.write_string(r, 1, p.consortium.as_deref().unwrap_or(""))?;
-        ws.write_string(r, 2, p.start.to_string())?;
-        if let Some(end) = p.end {
-            ws.write_string(r, 3, end.to_string())?;
-        }
-        let mut received = 0;
-        let mut expected = 0;
-        for (c, month) in (FIRST_MONTH..).zip(&status.months) {
-            let state = status.of(p, *month);
-            received += usize::from(state == RECEIVED);
-            expected += usize::from(state != NOT_APPLICABLE);
-            ws.write_string(r, c, state)?;
-        }
-        ws.write_number(r, 4, received as f64)?;
-        ws.write_number(r, 5, expected as f64)?;
-    }
-    if r > header_row {
-        let center = styles.cell(Kind::Center, false, false);
-        ws.set_range_format(header_row + 1, 2, r, 3, center)?;
-        ws.set_range_format(
-            header_row + 1,
-            4,
-            r,
-            5,
-            styles.cell(Kind::Count, false, false),
-        )?;
-        ws.set_range_format(header_row + 1, FIRST_MONTH, r, last_col, center)?;
-    }
-    if status.partnerships.is_empty() {
-        r += 1;
-        ws.write_string_with_format(r, 0, "Geen geldige PPS in het register.", &styles.note)?;
-    } else {
-        ws.autofilter(header_row, 0, r, last_col)?;
-        for (word, (bg, fg)) in [
-            (RECEIVED, GOOD),
-            (MISSING, FAIR),
-            (REJECTED, POOR),
-            (NOT_APPLICABLE, (0xF2_F2_F2, MUTED)),
-        ] {
-            let cf = ConditionalFormatText::new()
-                .set_rule(ConditionalFormatTextRule::BeginsWith(word.to_owned()))
-                .set_format(Format::new().set_background_color(bg).set_font_color(fg));
-            ws.add_conditional_format(header_row + 1, FIRST_MONTH, r, last_col, &cf)?;
-        }
-    }
-    Ok(r)
-}
-
-/// Row accounting per sheet; returns the last row.
-fn accounting(
-    ws: &mut Worksheet,
-    input: &ReportInput<'_>,
-    styles: &Styles,
-    row: u32,
-) -> Result<u32, XlsxError> {
-    let headers = [
-        "Bestand",
-        "Blad",
-        "Tabel",
-        "Gelezen",
-        "Geaccepteerd",
-        "Afgekeurd",
-        "Dubbel",
-        "Na periode",
-        "Leeg",
-    ];
-    section(ws, styles, row, "Verwerking per blad", headers.len() as u16)?;
-    header(ws, styles, row + 1, &headers, 3)?;
-    let first = row + 2;
-    let mut r = row + 1;
-    for (f, file) in input.ingested.files.iter().enumerate() {
-        if file.status != FileStatus::Read {
-            continue;
-        }
-        for (s, sheet) in file.sheets.iter().enumerate() {
-            // Sheets without a table are listed under "Genegeerde bladen".
-            if sheet.empty || sheet.header.is_none() {
-                continue;
-            }
-            r += 1;
-            let counts = input
-                .validated
-                .accounting
-                .get(f)
-                .and_then(|c| c.get(s))
-                .copied()
-                .unwrap_or_default();
-            ws.write_string(r, 0, &file.path)?;
-            ws.write_string(r, 1, &sheet.name)?;
-            ws.write_string(r, 2, sheet.table().map_or("", |t| t.name()))?;
-            for (c, n) in (3..).zip([
-                counts.read,
-                counts.accepted,
-                counts.rejected,
-                counts.duplicates,
-                counts.later,
-                counts.blank,
-            ]) {
-                ws.write_number(r, c, n as f64)?;
-            }
-        }
-    }
-    // The counts' format for all rows at once (see `status_grid`).
-    if r >= first {
-        ws.set_range_format(first, 3, r, 8, styles.cell(Kind::Count, false, false))?;
-    }
-    Ok(r)
-}
-
-/// The rejected rows, one line per broken rule; returns the last row.
-fn rejects(
-    ws: &mut Worksheet,
-    input: &ReportInput<'_>,
-    styles: &Styles,
-    row: u32,
-) -> Result<u32, XlsxError> {
-    let all = &input.validated.rejects;
-    section(
-        ws,
-        styles,
-        row,
-        &format!(
-            "Afgekeurde rijen ({} rijen, {} meldingen)",
-            input.validated.rejected_rows(),
-            all.len()
-        ),
-        LAST_MONTH + 1,
-    )?;
-    let headers = ["Bestand", "Blad", "Rij", "Kolom", "Waarde", "Regel"];
-    header(ws, styles, row + 1, &headers, usize::MAX)?;
-    ws.merge_range(
-        row + 1,
-        FIRST_MONTH,
-        row + 1,
-        LAST_MONTH,
-        "Melding",
-        &styles.header,
-    )?;
-    let text = top(Kind::Text);
-    let center = top(Kind::Center);
-    let rule = top(Kind::Text).set_font_color(POOR.1);
-    let mut r = row + 1;
-    for reject in all {
-        r += 1;
-        let (file, sheet, line) = location(input, reject.place);
-        ws.write_string_with_format(r, 0, file, &text)?;
-        ws.write_string_with_format(r, 1, sheet, &text)?;
-        match line {
-            Some(n) => ws.write_number_with_format(r, 2, f64::from(n), &center)?,
-            None => ws.write_blank(r, 2, &center)?,
-        };
-        ws.write_string_with_format(r, 3, &reject.column, &text)?;
-        ws.write_string_with_format(r, 4, &reject.value, &text)?;
-        ws.write_string_with_format(r, 5, reject.rule.to_string(), &rule)?;
-        message(ws, r, FIRST_MONTH, &reject.message)?;
-    }
-    if all.is_empty() {
-        r += 1;
-        ws.write_string_with_format(r, 0, "Geen afgekeurde rijen.", &styles.note)?;
-    }
-    Ok(r)
-}
-
-/// The warnings; returns the last row.
-fn warnings(
-    ws: &mut Worksheet,
-    input: &ReportInput<'_>,
-    styles: &Styles,
-    row: u32,
-) -> Result<u32, XlsxError> {
-    let all = &input.validated.warnings;
-    section(
-        ws,
-        styles,
-        row,
-        &format!("Waarschuwingen ({})", all.len()),
-        LAST_MONTH + 1,
-    )?;
-    header(
-        ws,
-        styles,
-        row + 1,
-        &["Bestand", "Blad", "Rij", "Kolom"],
-        usize::MAX,
-    )?;
-    ws.merge_range(row + 1, 4, row + 1, LAST_MONTH, "Melding", &styles.header)?;
-    let text = top(Kind::Text);
-    let center = top(Kind::Center);
-    let mut r = row + 1;
-    for warning in all {
-        r += 1;
-        let (file, sheet, line) = location(input, warning.place);
-        ws.write_string_with_format(r, 0, file, &text)?;
-        ws.write_string_with_format(r, 1, sheet, &text)?;
-        match line {
-            Some(n) => ws.write_number_with_format(r, 2, f64::from(n), &center)?,
-            None => ws.write_blank(r, 2, &center)?,
-        };
-        ws.write_string_with_format(r, 3, &warning.column, &text)?;
-        message(ws, r, 4, &warning.message)?;
-    }
-    if all.is_empty() {
-        r += 1;
-        ws.write_string_with_format(r, 0, "Geen waarschuwingen.", &styles.note)?;
-    }
-    Ok(r)
-}
-
-/// Sheets without a recognised table, and files that were not read.
-fn ignored(
-    ws: &mut Worksheet,
-    input: &ReportInput<'_>,
-    styles: &Styles,
-    row: u32,
-) -> Result<u32, XlsxError> {
-    let mut lines: Vec<(&str, &str, String)> = Vec::new();
-    for file in &input.ingested.files {
-        for sheet in &file.sheets {
-            if sheet.header.is_none() && !sheet.empty {
-                lines.push((
-                    &file.path,
-                    &sheet.name,
-                    "Geen kopregel van een register, streefwaarden of maandaantallen in de eerste 20 rijen."
-                        .to_owned(),
-                ));
-            }
-        }
-        if file.sheets.is_empty() && file.status != FileStatus::Read {
-            lines.push((
-                &file.path,
-                "",
-                file_reason(file.status, file.message.as_deref()),
-            ));
-        }
-    }
-    section(
-        ws,
-        styles,
-        row,
-        &format!("Genegeerde bladen en bestanden ({})", lines.len()),
-        LAST_MONTH + 1,
-    )?;
-    header(ws, styles, row + 1, &["Bestand", "Blad"], usize::MAX)?;
-    ws.merge_range(row + 1, 2, row + 1, LAST_MONTH, "Reden", &styles.header)?;
-    let text = top(Kind::Text);
-    let mut r = row + 1;
-    for (file, sheet, why) in &lines {
-        r += 1;
-        ws.write_string_with_format(r, 0, *file, &text)?;
-        ws.write_string_with_format(r, 1, *sheet, &text)?;
-        message(ws, r, 2, why)?;
-    }
-    if lines.is_empty() {
-        r += 1;
-        ws.write_string_with_format(r, 0, "Alle bladen en bestanden zijn gelezen.", &styles.note)?;
-    }
-    Ok(r)
 }
 
 /// Why a whole file was not read, in Dutch (the manifest keeps the

@@ -4,12 +4,19 @@
 
 use rust_xlsxwriter::{Format, FormatAlign, Worksheet, XlsxError};
 
+use super::{ACCOUNTING_SHEET, QUALITY_SHEET, STATUS_SHEET, SUMMARY_SHEET, TRENDS_SHEET, quality};
 use super::{
-    FIGURE_WIDTH, Figures, Kind, ReportInput, Styles, figure_headers, figure_highlights,
-    figure_legend, level_sheet_name, month_long, month_short, note_block, page_setup,
-    report_levels, suppression_note, write_figures, year_to_date,
+    FIGURE_COUNT, FIGURE_WIDTH, Figures, Kind, ReportInput, Styles, figure_headers,
+    figure_highlights, figure_legend, header_height, header_lines, level_sheet_name, month_long,
+    month_short, note_block, page_setup, report_levels, suppression_note, write_figures,
+    year_to_date,
 };
-use super::{QUALITY_SHEET, SUMMARY_SHEET, TRENDS_SHEET, quality};
+
+/// Partnerships without an accepted submission named in the summary.
+const NAMED: usize = 10;
+
+/// The last column of the headline table (the figures start in B).
+const LAST: u16 = FIGURE_COUNT as u16;
 use crate::ingest::FileStatus;
 use crate::model::{Indicator, Level};
 
@@ -47,8 +54,8 @@ pub(super) fn sheet(
     page_setup(&mut ws, period);
     ws.set_print_fit_to_pages(1, 1);
     ws.set_column_width(0, 34)?;
-    ws.set_column_range_width(1, 7, FIGURE_WIDTH)?;
-    ws.set_column_width(8, 2)?;
+    ws.set_column_range_width(1, LAST, FIGURE_WIDTH)?;
+    ws.set_column_width(LAST + 1, 2)?;
 
     ws.write_string_with_format(
         0,
@@ -77,7 +84,7 @@ pub(super) fn sheet(
         3,
         0,
         3,
-        7,
+        LAST,
         &suppression_note(period, input.job.threshold),
         &boxed,
     )?;
@@ -86,23 +93,27 @@ pub(super) fn sheet(
     // National headline figures.
     let mut row = 5;
     ws.write_string_with_format(row, 0, "Landelijke kerncijfers", &styles.section)?;
-    for c in 1..=7 {
+    for c in 1..=LAST {
         ws.write_blank(row, c, &styles.section)?;
     }
     row += 1;
     note_block(
         &mut ws,
         row,
-        (0, 7),
+        (0, LAST),
         &figure_legend(period, input.job.threshold),
-        2,
+        3,
     )?;
     row += 1;
     ws.write_string_with_format(row, 0, "Indicator", &styles.header)?;
-    for (i, header) in figure_headers(period).iter().enumerate() {
+    let headers = figure_headers(period);
+    for (i, header) in headers.iter().enumerate() {
         ws.write_string_with_format(row, 1 + i as u16, header, &styles.header_num)?;
     }
-    ws.set_row_height(row, 32)?;
+    ws.set_row_height(
+        row,
+        header_height(header_lines(headers.iter().map(String::as_str))),
+    )?;
     let header_row = row;
     for (label, indicator, sub) in HEADLINE {
         row += 1;
@@ -123,7 +134,7 @@ pub(super) fn sheet(
 
     row += 2;
     ws.write_string_with_format(row, 0, "Inhoud van deze werkmap", &styles.section)?;
-    for c in 1..=7 {
+    for c in 1..=LAST {
         ws.write_blank(row, c, &styles.section)?;
     }
     let mut contents: Vec<(String, String)> =
@@ -139,8 +150,16 @@ pub(super) fn sheet(
         "maandreeksen over 24 maanden met grafieken".to_owned(),
     ));
     contents.push((
+        STATUS_SHEET.to_owned(),
+        "aanleverstatus per PPS en maand".to_owned(),
+    ));
+    contents.push((
         QUALITY_SHEET.to_owned(),
-        "aanleverstatus per PPS en maand, afgekeurde rijen, waarschuwingen".to_owned(),
+        "afgekeurde rijen, waarschuwingen, genegeerde bladen en bestanden".to_owned(),
+    ));
+    contents.push((
+        ACCOUNTING_SHEET.to_owned(),
+        "rijen per ingelezen blad: gelezen, geaccepteerd, afgekeurd, dubbel".to_owned(),
     ));
     for (name, what) in contents {
         row += 1;
@@ -192,33 +211,22 @@ fn data_quality(
         .flat_map(|f| &f.sheets)
         .filter(|s| s.header.is_none() && !s.empty)
         .count();
-    let status = quality::Status::new(input);
+    let status = quality::Status::new(input.validated, input.period);
     let late = status.not_received_in_period();
     let expected = status.expected_in_period();
 
     ws.write_string_with_format(row, 0, "Datakwaliteit", &styles.section)?;
-    for c in 1..=7 {
+    for c in 1..=LAST {
         ws.write_blank(row, c, &styles.section)?;
     }
-    row += 1;
-    ws.write_string(
-        row,
-        0,
-        format!(
-            "{} rijen gelezen, {} geaccepteerd, {} afgekeurd; {} van {} PPS'en zonder geaccepteerde aanlevering over {}.",
-            thousands(sum(|c| c.read)),
-            thousands(sum(|c| c.accepted)),
-            thousands(validated.rejected_rows()),
-            late.len(),
-            expected,
-            month_short(input.period)
-        ),
-    )?;
     let count = styles.cell(Kind::Count, false, false);
     let lines: [(&str, usize); 10] = [
         ("Rijen gelezen", sum(|c| c.read)),
         ("geaccepteerd", sum(|c| c.accepted)),
-        ("afgekeurd (zie Datakwaliteit)", validated.rejected_rows()),
+        (
+            "afgekeurd (zie blad Datakwaliteit)",
+            validated.rejected_rows(),
+        ),
         (
             "dubbel aangeleverd (één keer geteld)",
             sum(|c| c.duplicates),
@@ -256,40 +264,21 @@ fn data_quality(
         &Format::new().set_indent(1),
     )?;
     ws.write_number_with_format(row, 1, late.len() as f64, count)?;
-    for (id, naam, what) in late {
+    // The first few by name; all of them are on the status sheet. The
+    // summary is printed on one page, so it must not grow with the input.
+    let muted = Format::new().set_indent(2).set_font_color(super::MUTED);
+    for (id, naam, what) in late.iter().take(NAMED) {
+        row += 1;
+        ws.write_string_with_format(row, 0, format!("{id}  {naam} ({what})"), &muted)?;
+    }
+    if late.len() > NAMED {
         row += 1;
         ws.write_string_with_format(
             row,
             0,
-            format!("{id}  {naam} ({what})"),
-            &Format::new().set_indent(2).set_font_color(super::MUTED),
+            format!("… en de andere: zie blad {STATUS_SHEET}"),
+            &muted,
         )?;
     }
     Ok(row)
-}
-
-/// `1234567` → `1.234.567` (Dutch thousands separator), for running text.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(d);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_use_dots() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1.000");
-        assert_eq!(thousands(1_234_567), "1.234.567");
-    }
 }

@@ -11,7 +11,8 @@ use rust_xlsxwriter::{
 };
 
 use super::{
-    Kind, ReportInput, Styles, TRENDS_SHEET, fraction, indicator_label, month_long, page_setup,
+    Kind, ReportInput, Styles, TRENDS_SHEET, fraction, header_height, indicator_label, month_long,
+    page_setup,
 };
 use crate::model::{Indicator, Level, Month, TrendPoint, Value};
 
@@ -86,7 +87,6 @@ pub(super) fn sheet(input: &ReportInput<'_>) -> Result<Worksheet, XlsxError> {
     ws.set_name(TRENDS_SHEET)?;
     page_setup(&mut ws, period);
     ws.set_column_width(0, 12)?;
-    ws.set_column_range_width(1, 40, 12)?;
 
     let months: Vec<Month> = (0..MONTHS)
         .map(|i| period.offset(i - (MONTHS - 1)))
@@ -122,19 +122,6 @@ pub(super) fn sheet(input: &ReportInput<'_>) -> Result<Worksheet, XlsxError> {
             indicator,
         })
         .collect();
-    let mut row = TABLES_ROW;
-    let nl = table(
-        &mut ws,
-        &styles,
-        &series,
-        &months,
-        row,
-        "Nederland per maand",
-        &national,
-    )?;
-    row = nl.last + 3;
-    let mut breaks = vec![row];
-
     // Table 2: participants per landsdeel.
     let mut by_landsdeel = vec![Column {
         header: "Nederland".to_owned(),
@@ -148,18 +135,6 @@ pub(super) fn sheet(input: &ReportInput<'_>) -> Result<Worksheet, XlsxError> {
         code,
         indicator: Indicator::Deelnemers,
     }));
-    let ld = table(
-        &mut ws,
-        &styles,
-        &series,
-        &months,
-        row,
-        "Deelnemers per landsdeel",
-        &by_landsdeel,
-    )?;
-    row = ld.last + 3;
-    breaks.push(row);
-
     // Table 3: participants per consortium.
     let by_consortium: Vec<Column<'_>> = series
         .regions(Level::Consortium)
@@ -170,6 +145,50 @@ pub(super) fn sheet(input: &ReportInput<'_>) -> Result<Worksheet, XlsxError> {
             indicator: Indicator::Deelnemers,
         })
         .collect();
+
+    // The tables share their columns: each column as wide as its longest
+    // header word needs, so that headers wrap between words only.
+    let mut widths: Vec<f64> = Vec::new();
+    for columns in [&national, &by_landsdeel, &by_consortium] {
+        for (i, column) in columns.iter().enumerate() {
+            let width = word_width(&column.header);
+            match widths.get_mut(i) {
+                Some(w) => *w = w.max(width),
+                None => widths.push(width),
+            }
+        }
+    }
+    for (c, width) in (1..).zip(&widths) {
+        ws.set_column_width(c, *width)?;
+    }
+
+    let mut row = TABLES_ROW;
+    let nl = table(
+        &mut ws,
+        &styles,
+        &series,
+        &months,
+        row,
+        "Nederland per maand",
+        &national,
+        &widths,
+    )?;
+    row = nl.last + 3;
+    let mut breaks = vec![row];
+
+    let ld = table(
+        &mut ws,
+        &styles,
+        &series,
+        &months,
+        row,
+        "Deelnemers per landsdeel",
+        &by_landsdeel,
+        &widths,
+    )?;
+    row = ld.last + 3;
+    breaks.push(row);
+
     if by_consortium.is_empty() {
         breaks.pop();
     } else {
@@ -181,6 +200,7 @@ pub(super) fn sheet(input: &ReportInput<'_>) -> Result<Worksheet, XlsxError> {
             row,
             "Deelnemers per consortium",
             &by_consortium,
+            &widths,
         )?;
     }
 
@@ -246,8 +266,53 @@ pub(super) fn sheet(input: &ReportInput<'_>) -> Result<Worksheet, XlsxError> {
     Ok(ws)
 }
 
+/// Narrowest and widest column of the tables, in characters.
+const MIN_WIDTH: usize = 12;
+const MAX_WIDTH: usize = 30;
+
+/// The width a header needs so that its longest word fits on one line
+/// (bold, with a margin), between [`MIN_WIDTH`] and [`MAX_WIDTH`].
+fn word_width(header: &str) -> f64 {
+    // Office suites also wrap after a hyphen (`Noord-Nederland`).
+    let longest = header
+        .split_inclusive(|c: char| c.is_whitespace() || c == '-')
+        .map(|w| w.trim_end().chars().count())
+        .max()
+        .unwrap_or(0);
+    (longest + 3).clamp(MIN_WIDTH, MAX_WIDTH) as f64
+}
+
+/// The lines `header` takes in a column of `width` characters, wrapped
+/// between words the way an office suite does (bold text is wider, hence
+/// the margin).
+fn wrapped_lines(header: &str, width: f64) -> usize {
+    let room = (width as usize).saturating_sub(3).max(1);
+    let mut lines = 1;
+    let mut used = 0;
+    for word in header.split_whitespace() {
+        let len = word.chars().count();
+        if used == 0 {
+            used = len;
+        } else if used + 1 + len <= room {
+            used += 1 + len;
+        } else {
+            lines += 1;
+            used = len;
+        }
+        // A word longer than the line breaks within itself.
+        lines += used.saturating_sub(1) / room;
+        used = (used.saturating_sub(1) % room) + 1;
+    }
+    lines
+}
+
 /// Writes a table: a title, a header row (`Maand` and the columns), one
-/// row per month. Returns where it went.
+/// row per month. `widths` are the column widths from column B on.
+/// Returns where it went.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site per table, all named"
+)]
 fn table(
     ws: &mut Worksheet,
     styles: &Styles,
@@ -256,6 +321,7 @@ fn table(
     row: u32,
     title: &str,
     columns: &[Column<'_>],
+    widths: &[f64],
 ) -> Result<Placed, XlsxError> {
     ws.write_string_with_format(row, 0, title, &styles.section)?;
     for c in 1..=columns.len() as u16 {
@@ -266,7 +332,13 @@ fn table(
     for (i, column) in columns.iter().enumerate() {
         ws.write_string_with_format(header_row, 1 + i as u16, &column.header, &styles.header_num)?;
     }
-    ws.set_row_height(header_row, 45)?;
+    let lines = columns
+        .iter()
+        .zip(widths)
+        .map(|(column, width)| wrapped_lines(&column.header, *width))
+        .max()
+        .unwrap_or(1);
+    ws.set_row_height(header_row, header_height(lines))?;
     let date = Format::new()
         .set_num_format("[$-413]mmm yyyy")
         .set_align(rust_xlsxwriter::FormatAlign::Left);
@@ -365,4 +437,24 @@ fn chart(
     }
     chart.set_width(CHART_WIDTH).set_height(CHART_HEIGHT);
     Some(chart)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_wrap_between_words() {
+        // "Werkzoekenden" must fit on one line of its column.
+        let width = word_width("Werkzoekenden");
+        assert!(width >= 16.0, "{width}");
+        assert_eq!(wrapped_lines("Werkzoekenden", width), 1);
+        assert_eq!(wrapped_lines("Studenten (bol + bbl)", 12.0), 3);
+        assert_eq!(wrapped_lines("MRA Circulair en Digitaal", 16.0), 2);
+        assert_eq!(wrapped_lines("Deelnemers", 13.0), 1);
+        // A hyphen is a place to wrap.
+        assert!((word_width("Noord-Nederland") - 12.0).abs() < 1e-9);
+        // A word too long even for the widest column breaks within itself.
+        assert_eq!(wrapped_lines(&"x".repeat(40), 30.0), 2);
+    }
 }
