@@ -443,3 +443,29 @@ fn frictionless() -> Option<PathBuf> {
         .is_ok_and(|o| o.status.success());
     found.then(|| PathBuf::from("frictionless"))
 }
+
+/// A feedback workbook opens and prints in a real office suite: every sheet
+/// gives at least one page.
+#[test]
+#[ignore = "needs LibreOffice (soffice); CI runs it: cargo test --test integration -- --ignored office_suite"]
+fn feedback_workbook_renders_in_an_office_suite() {
+    let soffice = crate::report::office();
+    let s = scenario();
+    assert_eq!(s.run(&["run"]).code, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = crate::report::convert(
+        soffice,
+        &out(&s, "terugkoppeling/zorg-welzijn.xlsx"),
+        "pdf",
+        dir.path(),
+    );
+    let bytes = std::fs::read(&pdf).unwrap_or_else(|e| panic!("{}: {e}", pdf.display()));
+    assert!(bytes.starts_with(b"%PDF"), "not a PDF");
+    // Page objects: `/Type/Page` or `/Type /Page`, not followed by `s`.
+    let text = String::from_utf8_lossy(&bytes).replace("/Type /Page", "/Type/Page");
+    let pages = text
+        .match_indices("/Type/Page")
+        .filter(|(i, m)| text.as_bytes().get(i + m.len()) != Some(&b's'))
+        .count();
+    assert!(pages >= 4, "{pages} pages for four sheets");
+}
