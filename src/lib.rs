@@ -4,7 +4,8 @@
 //! ```text
 //!  input/ ──ingest──▶ typed rows ──validate──▶ accepted + rejects ──aggregate──▶ indicators ──publish──▶ output/<P>/
 //!  (xlsx, xls,        with provenance           (findings are data)   (polars lazy plans)          kpi_export, report,
-//!   ods, csv)                                                                                      rejects, manifest
+//!   ods, csv)                                                                                      rejects, datapackage,
+//!                                                                                                  terugkoppeling/, manifest
 //! ```
 
 pub mod aggregate;
@@ -154,9 +155,10 @@ fn run_stages(
             aggregated: &aggregated,
         };
         // The report is most of the writing and its last step (the zip) runs
-        // on one thread: it starts at once, on this thread, and the export
-        // and the rejects are written meanwhile.
-        let (report, (export, rejects)) = rayon::join(
+        // on one thread: it starts at once, on this thread, and the export,
+        // the rejects and the consortia's feedback workbooks are written
+        // meanwhile.
+        let (report, (export, rejects, feedback)) = rayon::join(
             || {
                 staging.file_at_path(&format!("report_{period}.xlsx"), |path| {
                     publish::report::write(&input, path)
@@ -166,12 +168,29 @@ fn run_stages(
                 let export = staging.file(&format!("kpi_export_{period}.csv"), |w| {
                     publish::export::write(&aggregated.rows, period, w)
                 });
-                (export, write_rejects(&staging))
+                let rejects = write_rejects(&staging);
+                let feedback = publish::feedback::Feedback::plan(
+                    period,
+                    &ingested,
+                    &validated,
+                    &aggregated.rows,
+                )
+                .write_all(&staging);
+                (export, rejects, feedback)
             },
         );
-        staging.record(export?);
+        let (export, rejects) = (export?, rejects?);
+        staging.record(export.clone());
         staging.record(report?);
-        staging.record(rejects?);
+        staging.record(rejects.clone());
+        for output in feedback? {
+            staging.record(output);
+        }
+        // The data package describes the export and the rejects file (with
+        // their checksums).
+        staging.record(staging.file(publish::datapackage::FILE, |w| {
+            publish::datapackage::write(&publish::datapackage::build(period, &export, &rejects), w)
+        })?);
         discard(aggregated);
     } else {
         staging.record(write_rejects(&staging)?);
@@ -182,7 +201,18 @@ fn run_stages(
         serde_json::to_writer_pretty(&mut *w, &manifest)?;
         w.write_all(b"\n").map_err(serde_json::Error::io)
     })?;
-    let mut names: Vec<String> = staging.outputs().iter().map(|o| o.path.clone()).collect();
+    // The feedback workbooks (one per consortium) are one entry.
+    let feedback_folder = format!("{}/", publish::feedback::FOLDER);
+    let mut names: Vec<String> = staging
+        .outputs()
+        .iter()
+        .map(|o| o.path.clone())
+        .filter(|p| !p.starts_with(&feedback_folder))
+        .collect();
+    let books = staging.outputs().len() - names.len();
+    if books > 0 {
+        names.push(format!("{feedback_folder} ({books} xlsx)"));
+    }
     names.sort();
 
     if let Some(config::HoldBeforePublish(marker)) = &job.hold_before_publish {

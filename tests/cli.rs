@@ -132,7 +132,10 @@ fn run_writes_all_four_outputs() {
         [
             "kpi_export_2026-02.csv",
             "report_2026-02.xlsx",
-            "rejects_2026-02.csv"
+            "rejects_2026-02.csv",
+            "terugkoppeling/consortium-x.xlsx",
+            "terugkoppeling/zonder-consortium.xlsx",
+            "datapackage.json"
         ]
     );
     for name in [

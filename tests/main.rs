@@ -8,6 +8,7 @@ mod cli;
 mod formats;
 mod gemeenten;
 mod hostile;
+mod outputs_v2;
 mod properties;
 mod publishing;
 mod report;

@@ -80,7 +80,8 @@ fn a_killed_run_leaves_the_previous_outputs_intact() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 4, "{names:?}");
+    // Export, report, rejects, data package, feedback folder, manifest.
+    assert_eq!(names.len(), 6, "{names:?}");
     // The next run is not blocked by the killed one and cleans up after it.
     assert_eq!(s.run(&["run"]).code, 3);
     assert_ne!(s.read("output/2026-02/kpi_export_2026-02.csv"), before);

@@ -702,7 +702,7 @@ fn region_groups_get_their_own_sheet() {
 /// machine without LibreOffice shows them as `ignored, needs LibreOffice…`
 /// instead of a silent `ok`; CI (`.ci/run`) installs LibreOffice and runs
 /// them with `cargo test --test integration -- --ignored office_suite`.
-fn office() -> &'static str {
+pub fn office() -> &'static str {
     let found = Command::new("soffice")
         .arg("--version")
         .stdout(Stdio::null())
@@ -719,7 +719,7 @@ fn office() -> &'static str {
 /// Converts `file` with LibreOffice into `out` (`pdf`, `xlsx`, `ods`) and
 /// returns the converted file. A private profile keeps parallel tests
 /// apart; a hung conversion is killed after three minutes.
-fn convert(soffice: &str, file: &Path, to: &str, out: &Path) -> PathBuf {
+pub fn convert(soffice: &str, file: &Path, to: &str, out: &Path) -> PathBuf {
     let profile = tempfile::tempdir().unwrap();
     let mut child = Command::new(soffice)
         .arg(format!(

@@ -6,7 +6,9 @@
 //! it reads the first input until it has published. A failed run removes its
 //! staging folder and leaves the previous `<output>/<P>/` untouched.
 
+pub mod datapackage;
 pub mod export;
+pub mod feedback;
 pub mod manifest;
 pub mod rejects;
 pub mod report;
