@@ -7,6 +7,7 @@ mod common;
 mod cli;
 mod formats;
 mod gemeenten;
+mod golden;
 mod properties;
 mod publishing;
 mod report;
