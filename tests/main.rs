@@ -7,6 +7,7 @@ mod common;
 mod cli;
 mod formats;
 mod gemeenten;
+mod golden;
 mod hostile;
 mod outputs_v2;
 mod properties;

@@ -1,11 +1,14 @@
 //! Property tests: for arbitrary cell text, ingest and validation never
 //! panic, and every sheet's accounting adds up (read = accepted + rejected
-//! + duplicates + later).
+//! + duplicates + later). The value parsers keep their contract: blank text
+//! is `Empty` and nothing else is, and counts and months typed in the
+//! spellings the contract lists read back as the same value.
 
 use calamine::Data;
 use proptest::prelude::*;
 
 use pps_monitor::config::PeriodChoice;
+use pps_monitor::ingest::value::Parsed;
 use pps_monitor::ingest::{self, value};
 use pps_monitor::model::Month;
 use pps_monitor::regions::Regions;
@@ -79,16 +82,63 @@ proptest! {
         prop_assert!(validated.accepted.counts.iter().all(|c| c.month <= Month::new(2026, 6).unwrap()));
     }
 
+    /// The parsers' contract for any text: blank text (only whitespace) is
+    /// `Empty`, anything else is never `Empty`, and `raw` shows the text as
+    /// typed. A parser that panics fails this test too.
     #[test]
-    fn value_parsers_never_panic(text in "\\PC{0,20}", number in any::<f64>()) {
-        for cell in [Data::String(text.clone()), Data::Float(number), Data::DateTimeIso(text.clone())] {
-            let _ = value::count(&cell);
-            let _ = value::month(&cell);
-            let _ = value::date(&cell);
-            let _ = value::gemeente(&cell);
-            let _ = value::year(&cell);
-            let _ = value::indicator(&cell);
-            let _ = value::raw(&cell);
+    fn value_parsers_tell_empty_from_not_empty(text in "\\PC{0,20}", number in any::<f64>()) {
+        let blank = text.trim().is_empty();
+        let cell = Data::String(text.clone());
+        prop_assert_eq!(value::raw(&cell), text.clone());
+        let empties = [
+            ("count", value::count(&cell) == Parsed::Empty),
+            ("month", value::month(&cell) == Parsed::Empty),
+            ("date", value::date(&cell) == Parsed::Empty),
+            ("gemeente", value::gemeente(&cell) == Parsed::Empty),
+            ("year", value::year(&cell) == Parsed::Empty),
+            ("indicator", value::indicator(&cell) == Parsed::Empty),
+            ("text", value::text(&cell) == Parsed::Empty),
+        ];
+        for (parser, empty) in empties {
+            prop_assert_eq!(empty, blank, "{} of {:?}", parser, text);
+        }
+        // A number cell is never empty; a count read from it is that number.
+        let cell = Data::Float(number);
+        prop_assert_ne!(value::count(&cell), Parsed::Empty);
+        prop_assert_ne!(value::month(&cell), Parsed::Empty);
+        if let Parsed::Value(n) = value::count(&cell) {
+            prop_assert!(n >= 0);
+            prop_assert!((n as f64 - number).abs() < 0.5, "{} read as {}", number, n);
+        }
+        let _ = value::raw(&cell);
+        let _ = value::date(&Data::DateTimeIso(text.clone()));
+    }
+
+    /// Counts and months written the ways the contract lists are read back
+    /// as the same value.
+    #[test]
+    fn value_parsers_round_trip(n in 0_i64..=1_000_000, year in 1990_i32..2100, m in 1_u32..=12) {
+        let thousands = if n >= 1000 { format!("{}.{:03}", n / 1000, n % 1000) } else { n.to_string() };
+        for typed in [n.to_string(), format!(" {n} "), format!("{n},0"), thousands] {
+            prop_assert_eq!(value::count(&Data::String(typed.clone())), Parsed::Value(n), "{}", typed);
+        }
+        prop_assert_eq!(value::count(&Data::Float(n as f64)), Parsed::Value(n));
+        if n > 0 {
+            prop_assert_eq!(value::count(&Data::String(format!("-{n}"))), Parsed::Negative);
+            prop_assert_eq!(value::count(&Data::String(format!("{n},5"))), Parsed::Bad);
+        }
+        let month = Month::new(year, m).unwrap();
+        let names = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"];
+        for typed in [
+            format!("{year}-{m:02}"),
+            format!("{year}-{m:02}-01"),
+            format!("{m}-{year}"),
+            format!("{m}/{year}"),
+            format!("{year}M{m:02}"),
+            format!("{} {year}", names[m as usize - 1]),
+            format!("15-{m}-{year}"),
+        ] {
+            prop_assert_eq!(value::month(&Data::String(typed.clone())), Parsed::Value(month), "{}", typed);
         }
     }
 }
