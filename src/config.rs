@@ -80,11 +80,6 @@ pub enum Command {
     Validate,
 }
 
-/// Test-only fault hook: pause before publishing until killed, after
-/// creating the marker file (used to test locking and interrupted runs).
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct HoldBeforePublish(pub PathBuf);
-
 /// A fully resolved job: every path absolute, the period parsed, the region
 /// reference loaded.
 #[derive(Debug)]
@@ -101,7 +96,8 @@ pub struct Job {
     pub regions: Regions,
     pub groups: Vec<RegionGroup>,
     pub threshold: i64,
-    pub hold_before_publish: Option<HoldBeforePublish>,
+    /// Test-only fault hooks; empty (and compiled out) in a normal build.
+    pub faults: crate::publish::fault::Faults,
 }
 
 /// The effective configuration as recorded in the manifest.
@@ -201,7 +197,7 @@ impl Job {
             regions,
             groups,
             threshold,
-            hold_before_publish: None,
+            faults: crate::publish::fault::Faults::default(),
         })
     }
 
