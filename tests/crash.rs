@@ -200,6 +200,12 @@ impl Sets {
         }
         let other = self.s.run(&Sets::args("b", OTHER));
         assert!(matches!(other.code, 0 | 3), "{what}: {}", other.stderr);
+        assert_eq!(
+            other.stderr.contains("the previous outputs are restored"),
+            expected == After::Missing && !retired.is_empty(),
+            "{what}: {}",
+            other.stderr
+        );
         let restored = if expected == After::Missing && !retired.is_empty() {
             After::Old
         } else {
@@ -405,7 +411,12 @@ fn random_kills(faults: &str, seed: u64) {
                 "{what}: the retired set is neither"
             );
         }
-        *outcomes.entry(format!("{now:?}")).or_insert(0) += 1;
+        let debris = if sets.debris().is_empty() {
+            "clean"
+        } else {
+            "debris"
+        };
+        *outcomes.entry(format!("{now:?}, {debris}")).or_insert(0) += 1;
     }
     eprintln!("random kills ({faults:?}, seed {seed}): {outcomes:?}");
     sets.publish("b");
