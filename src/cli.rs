@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use pps_monitor::config::{Command, Flags, HoldBeforePublish, Job, PeriodChoice};
+use pps_monitor::config::{Command, Flags, Job, PeriodChoice};
 use pps_monitor::error::{Error, exit};
 use pps_monitor::{Outcome, ingest, publish, validate};
 
@@ -78,8 +78,10 @@ const NAMED: usize = 10;
 /// Environment variable that fixes "today" (YYYY-MM-DD), for tests and
 /// for re-running a missed cron job with `--period previous`.
 const TODAY_VAR: &str = "PPS_MONITOR_TODAY";
-/// Test-only fault hook: pause before publishing, after creating this file.
-const HOLD_VAR: &str = "PPS_MONITOR_HOLD_BEFORE_PUBLISH";
+/// Test-only fault hooks (see `publish::fault`); read only in builds with
+/// the feature `fault-injection`, which only `cargo test` turns on.
+#[cfg(feature = "fault-injection")]
+const FAULTS_VAR: &str = "PPS_MONITOR_FAULTS";
 
 /// Parses the command line and runs; returns the process exit code.
 pub fn main() -> i32 {
@@ -134,8 +136,16 @@ fn job(command: Command, args: JobArgs) -> Result<i32, Error> {
         output: args.output,
         period: args.period,
     };
-    let mut job = Job::resolve(command, &flags, &cwd()?, today()?)?;
-    job.hold_before_publish = std::env::var_os(HOLD_VAR).map(|p| HoldBeforePublish(p.into()));
+    let job = Job::resolve(command, &flags, &cwd()?, today()?)?;
+    #[cfg(feature = "fault-injection")]
+    let job = Job {
+        faults: match std::env::var_os(FAULTS_VAR) {
+            Some(spec) => publish::fault::Faults::parse(&spec.to_string_lossy())
+                .map_err(|e| Error::Usage(format!("{FAULTS_VAR}: {e}")))?,
+            None => publish::fault::Faults::default(),
+        },
+        ..job
+    };
     let started = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
     let progress = |line: &str| eprintln!("pps-monitor: {line}");
     let outcome = pps_monitor::run(&job, &started, &progress)?;

@@ -98,11 +98,6 @@ pub enum ChangesSource {
     None,
 }
 
-/// Test-only fault hook: pause before publishing until killed, after
-/// creating the marker file (used to test locking and interrupted runs).
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct HoldBeforePublish(pub PathBuf);
-
 /// A fully resolved job: every path absolute, the period parsed, the region
 /// reference loaded.
 #[derive(Debug)]
@@ -127,7 +122,8 @@ pub struct Job {
     /// The current calendar month ("today": the system date or
     /// `PPS_MONITOR_TODAY`), for rule `future_period`.
     pub current_month: Month,
-    pub hold_before_publish: Option<HoldBeforePublish>,
+    /// Test-only fault hooks; empty (and compiled out) in a normal build.
+    pub faults: crate::publish::fault::Faults,
 }
 
 /// The effective configuration as recorded in the manifest.
@@ -262,7 +258,7 @@ impl Job {
             threshold,
             limits,
             current_month,
-            hold_before_publish: None,
+            faults: crate::publish::fault::Faults::default(),
         })
     }
 

@@ -88,7 +88,10 @@ fn run_stages(
     started: &str,
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<Outcome, Error> {
-    let _lock = publish::lock(&job.output, started)?;
+    let lock = publish::lock(&job.output, started, &job.faults)?;
+    for note in &lock.recovered {
+        progress(note);
+    }
     let clock = std::time::Instant::now();
     let lap = |stage: &str| {
         let peak = memory::peak_mb()
@@ -135,7 +138,7 @@ fn run_stages(
         None
     };
 
-    let mut staging = publish::Staging::new(&job.output, period)?;
+    let mut staging = publish::Staging::new(&job.output, period, &job.faults)?;
     let write_rejects = |staging: &publish::Staging| {
         staging.file(&format!("rejects_{period}.csv"), |w| {
             publish::rejects::write(&ingested, &validated.rejects, w)
@@ -195,6 +198,7 @@ fn run_stages(
     } else {
         staging.record(write_rejects(&staging)?);
     }
+    job.faults.reached(publish::fault::Point::Writing);
     let outputs = staging.outputs().to_vec();
     let manifest = publish::manifest::build(job, period, &ingested, &validated, outputs);
     staging.write("manifest.json", |w| {
@@ -215,13 +219,11 @@ fn run_stages(
     }
     names.sort();
 
-    if let Some(config::HoldBeforePublish(marker)) = &job.hold_before_publish {
-        hold(marker);
-    }
     let folder = staging.commit()?;
     progress(&lap("publishing"));
     let outcome = outcome(period, folder, &ingested, &validated, names);
     discard((ingested, validated));
+    drop(lock);
     Ok(outcome)
 }
 
@@ -233,14 +235,6 @@ fn discard<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new()
         .name("pps-discard".to_owned())
         .spawn(move || drop(value));
-}
-
-/// Test-only fault hook: announce, then wait to be killed.
-fn hold(marker: &std::path::Path) -> ! {
-    let _ = std::fs::write(marker, std::process::id().to_string());
-    loop {
-        std::thread::park();
-    }
 }
 
 fn outcome(

@@ -5,6 +5,7 @@
 mod common;
 
 mod cli;
+mod crash;
 mod formats;
 mod gemeenten;
 mod golden;

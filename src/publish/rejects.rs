@@ -1,20 +1,33 @@
 //! The rejects file (contract section 8): every broken rule, one line each,
 //! in plain Dutch, for the partnerships.
 //!
-//! Columns `bestand,blad,rij,kolom,waarde,regel,melding`; UTF-8, comma,
-//! RFC 4180 quoting and `\r\n` line ends (like the export). Lines are in file, sheet, row, column
-//! order, so the same inputs give the same bytes.
+//! Columns `bestand,blad,rij,kolom,waarde,regel,melding`; UTF-8 with a
+//! byte order mark (so that Excel, where partnerships open it, shows
+//! accented letters), comma, RFC 4180 quoting and `\r\n` line ends (like
+//! the export). Lines are in file, sheet, row, column order, so the same
+//! inputs give the same bytes.
+//!
+//! Every text field (file path, sheet name, column header, value, message)
+//! is cut at 1,000 characters and guarded against formula injection like
+//! the export: a partnership's file named `=HYPERLINK(…).csv` or a cell
+//! holding `=HYPERLINK(…)` shows as text, not as a live formula.
 
 use std::io::Write;
 
+use super::guard;
 use crate::ingest::Ingested;
+use crate::model::cut_text;
 use crate::validate::Reject;
+
+/// The UTF-8 byte order mark the file starts with.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 pub const HEADER: [&str; 7] = [
     "bestand", "blad", "rij", "kolom", "waarde", "regel", "melding",
 ];
 
-pub fn write(ingested: &Ingested, rejects: &[Reject], out: impl Write) -> csv::Result<()> {
+pub fn write(ingested: &Ingested, rejects: &[Reject], mut out: impl Write) -> csv::Result<()> {
+    out.write_all(BOM)?;
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(out);
@@ -27,14 +40,15 @@ pub fn write(ingested: &Ingested, rejects: &[Reject], out: impl Write) -> csv::R
             .map(|s| file.sheets[s].name.as_str())
             .unwrap_or_default();
         let row = r.place.row.map(|n| n.to_string()).unwrap_or_default();
+        let text = |field: &str| guard(&cut_text(field)).into_owned();
         w.write_record([
-            file.path.as_str(),
-            sheet,
+            text(&file.path).as_str(),
+            &text(sheet),
             &row,
-            &r.column,
-            &r.value,
+            &text(&r.column),
+            &text(&r.value),
             r.rule.code(),
-            &r.message,
+            &text(&r.message),
         ])?;
     }
     w.flush()?;
