@@ -13,10 +13,36 @@ use super::truth::{is_stock, parts};
 /// as the solver requires).
 type Expr = BTreeMap<usize, f64>;
 
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Op {
+    Eq,
+    Le,
+    Ge,
+}
+
+impl Op {
+    fn solver(self) -> ComparisonOp {
+        match self {
+            Op::Eq => ComparisonOp::Eq,
+            Op::Le => ComparisonOp::Le,
+            Op::Ge => ComparisonOp::Ge,
+        }
+    }
+
+    /// Whether `0 op rhs` holds (a constraint left without variables).
+    fn holds_at_zero(self, rhs: f64) -> bool {
+        match self {
+            Op::Eq => rhs.abs() < 1e-6,
+            Op::Le => rhs >= -1e-6,
+            Op::Ge => rhs <= 1e-6,
+        }
+    }
+}
+
 #[derive(Debug)]
 struct Constraint {
     expr: Expr,
-    op: ComparisonOp,
+    op: Op,
     rhs: f64,
 }
 
@@ -67,6 +93,10 @@ pub struct Model<'k> {
     stocks: BTreeMap<(usize, MonthIx), usize>,
     vars: usize,
     constraints: Vec<Constraint>,
+    /// Variables the published equalities fix (presolve).
+    fixed: BTreeMap<usize, f64>,
+    /// The published figures contradict each other.
+    contradiction: bool,
 }
 
 impl<'k> Model<'k> {
@@ -92,6 +122,8 @@ impl<'k> Model<'k> {
             stocks: BTreeMap::new(),
             vars: 0,
             constraints: Vec::new(),
+            fixed: BTreeMap::new(),
+            contradiction: false,
         };
         for (p, months) in k.months.iter().enumerate() {
             for &month in months {
@@ -112,16 +144,61 @@ impl<'k> Model<'k> {
         }
         let pairs: Vec<usize> = m.stocks.values().copied().collect();
         for bed in pairs {
-            m.push(
-                Expr::from([(bed + 1, 1.0), (bed, -1.0)]),
-                ComparisonOp::Le,
-                0.0,
-            );
+            m.push(Expr::from([(bed + 1, 1.0), (bed, -1.0)]), Op::Le, 0.0);
         }
         for e in exports {
             m.publish(e);
         }
+        m.presolve();
         m
+    }
+
+    /// An exact presolve, done once: an equality with one variable fixes
+    /// it; fixed variables are substituted into every constraint, until no
+    /// such equality is left; constraints left without variables are checked
+    /// (a failed check is a contradiction) and dropped, and duplicates are
+    /// dropped. Without it the LPs of the sample take seconds each.
+    fn presolve(&mut self) {
+        loop {
+            let mut newly = BTreeMap::new();
+            for c in &self.constraints {
+                if c.op == Op::Eq && c.expr.len() == 1 {
+                    for (&v, &a) in &c.expr {
+                        newly.entry(v).or_insert(c.rhs / a);
+                    }
+                }
+            }
+            if newly.is_empty() {
+                break;
+            }
+            for (&v, &x) in &newly {
+                self.contradiction |= x < -1e-6;
+                self.fixed.insert(v, x);
+            }
+            let mut kept = Vec::new();
+            for mut c in self.constraints.drain(..) {
+                for (v, x) in &newly {
+                    if let Some(a) = c.expr.remove(v) {
+                        c.rhs -= a * x;
+                    }
+                }
+                if c.expr.is_empty() {
+                    self.contradiction |= !c.op.holds_at_zero(c.rhs);
+                } else {
+                    kept.push(c);
+                }
+            }
+            self.constraints = kept;
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        self.constraints.retain(|c| {
+            let key: (Vec<(usize, u64)>, Op, u64) = (
+                c.expr.iter().map(|(&v, &a)| (v, a.to_bits())).collect(),
+                c.op,
+                c.rhs.to_bits(),
+            );
+            seen.insert(key)
+        });
     }
 
     /// "N variables, M constraints", for progress lines.
@@ -141,7 +218,8 @@ impl<'k> Model<'k> {
             .fold(0, |acc, (i, _)| acc | (1 << i))
     }
 
-    fn push(&mut self, expr: Expr, op: ComparisonOp, rhs: f64) {
+    fn push(&mut self, mut expr: Expr, op: Op, rhs: f64) {
+        expr.retain(|_, a| *a != 0.0);
         self.constraints.push(Constraint { expr, op, rhs });
     }
 
@@ -187,27 +265,19 @@ impl<'k> Model<'k> {
             let counted = COUNT_INDICATORS.contains(&row.indicator.as_str());
             if counted && let Some(v) = row.published() {
                 let expr = self.expr(&set, w, &row.indicator);
-                self.push(expr, ComparisonOp::Eq, v);
+                self.push(expr, Op::Eq, v);
             }
             if row.indicator == "mkb_aandeel_pct" {
                 let bed = self.expr(&set, w, "bedrijven");
                 let mkb = self.expr(&set, w, "bedrijven_mkb");
                 if let Some(x) = row.published() {
                     // 100·mkb / bed ∈ [x − 0.05, x + 0.05], bed ≥ 1.
-                    self.push(
-                        combine(&mkb, 100.0, &bed, -(x + 0.05)),
-                        ComparisonOp::Le,
-                        0.0,
-                    );
-                    self.push(
-                        combine(&mkb, 100.0, &bed, -(x - 0.05)),
-                        ComparisonOp::Ge,
-                        0.0,
-                    );
-                    self.push(bed, ComparisonOp::Ge, 1.0);
+                    self.push(combine(&mkb, 100.0, &bed, -(x + 0.05)), Op::Le, 0.0);
+                    self.push(combine(&mkb, 100.0, &bed, -(x - 0.05)), Op::Ge, 0.0);
+                    self.push(bed, Op::Ge, 1.0);
                 } else {
                     // Empty when bedrijven is 0.
-                    self.push(bed, ComparisonOp::Eq, 0.0);
+                    self.push(bed, Op::Eq, 0.0);
                 }
             }
             if !counted {
@@ -227,58 +297,56 @@ impl<'k> Model<'k> {
                     })
                     .collect();
                 let expr = self.expr(&with_target, w, &row.indicator);
-                self.push(expr.clone(), ComparisonOp::Le, doel * (x + 0.05) / 100.0);
-                self.push(expr, ComparisonOp::Ge, doel * (x - 0.05) / 100.0);
+                self.push(expr.clone(), Op::Le, doel * (x + 0.05) / 100.0);
+                self.push(expr, Op::Ge, doel * (x - 0.05) / 100.0);
             }
             if let Ok(x) = row.groei_pct.parse::<f64>() {
                 // (v − u) / u × 100 ∈ [x − 0.05, x + 0.05], u ≥ 1, where u is
                 // the value a year earlier.
                 let v = self.expr(&set, w, &row.indicator);
                 let u = self.expr(&set, w.year_earlier(), &row.indicator);
-                self.push(
-                    combine(&v, 100.0, &u, -(100.0 + x + 0.05)),
-                    ComparisonOp::Le,
-                    0.0,
-                );
-                self.push(
-                    combine(&v, 100.0, &u, -(100.0 + x - 0.05)),
-                    ComparisonOp::Ge,
-                    0.0,
-                );
-                self.push(u, ComparisonOp::Ge, 1.0);
+                self.push(combine(&v, 100.0, &u, -(100.0 + x + 0.05)), Op::Le, 0.0);
+                self.push(combine(&v, 100.0, &u, -(100.0 + x - 0.05)), Op::Ge, 0.0);
+                self.push(u, Op::Ge, 1.0);
             }
         }
     }
 
     /// The largest value of `objective` consistent with every constraint.
     pub fn maximise(&self, objective: &Expr) -> Bound {
+        if self.contradiction {
+            return Bound::Infeasible;
+        }
+        let mut constant = 0.0;
+        let mut free = Expr::new();
+        for (&v, &a) in objective {
+            match self.fixed.get(&v) {
+                Some(x) => constant += a * x,
+                None => {
+                    free.insert(v, a);
+                }
+            }
+        }
+        if free.is_empty() {
+            return Bound::Max(constant);
+        }
         let mut problem = Problem::new(OptimizationDirection::Maximize);
         let vars: Vec<_> = (0..self.vars)
             .map(|i| {
-                problem.add_var(
-                    objective.get(&i).copied().unwrap_or(0.0),
-                    (0.0, f64::INFINITY),
-                )
+                let bounds = match self.fixed.get(&i) {
+                    Some(_) => (0.0, 0.0),
+                    None => (0.0, f64::INFINITY),
+                };
+                problem.add_var(free.get(&i).copied().unwrap_or(0.0), bounds)
             })
             .collect();
         for c in &self.constraints {
-            if c.expr.is_empty() {
-                let holds = match c.op {
-                    ComparisonOp::Eq => c.rhs.abs() < 1e-9,
-                    ComparisonOp::Le => c.rhs >= -1e-9,
-                    ComparisonOp::Ge => c.rhs <= 1e-9,
-                };
-                if holds {
-                    continue;
-                }
-                return Bound::Infeasible;
-            }
             let terms: Vec<_> = c.expr.iter().map(|(&i, &a)| (vars[i], a)).collect();
-            problem.add_constraint(terms.as_slice(), c.op, c.rhs);
+            problem.add_constraint(terms.as_slice(), c.op.solver(), c.rhs);
         }
         match problem.solve() {
             Ok(outcome) => match outcome.into_solution() {
-                Ok(solution) => Bound::Max(solution.objective()),
+                Ok(solution) => Bound::Max(constant + solution.objective()),
                 Err(_) => Bound::Failed,
             },
             Err(Error::Unbounded) => Bound::Unbounded,
