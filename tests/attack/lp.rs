@@ -11,7 +11,7 @@ use super::truth::{is_stock, parts};
 
 /// A linear expression: variable index → coefficient (each variable once,
 /// as the solver requires).
-type Expr = BTreeMap<usize, f64>;
+pub type Expr = BTreeMap<usize, f64>;
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 enum Op {
@@ -312,10 +312,13 @@ impl<'k> Model<'k> {
         }
     }
 
-    /// The largest value of `objective` consistent with every constraint.
-    pub fn maximise(&self, objective: &Expr) -> Bound {
+    /// Maximises `objective` with every variable at most `cap` (infinite:
+    /// the cell's own bound); returns the bound and, when there is one, the optimal point (all variables, the
+    /// fixed ones included). A finite `cap` only restricts the search: any
+    /// point it finds is consistent with everything published.
+    pub fn solve(&self, objective: &Expr, cap: f64) -> (Bound, Option<Vec<f64>>) {
         if self.contradiction {
-            return Bound::Infeasible;
+            return (Bound::Infeasible, None);
         }
         let mut constant = 0.0;
         let mut free = Expr::new();
@@ -327,15 +330,12 @@ impl<'k> Model<'k> {
                 }
             }
         }
-        if free.is_empty() {
-            return Bound::Max(constant);
-        }
         let mut problem = Problem::new(OptimizationDirection::Maximize);
         let vars: Vec<_> = (0..self.vars)
             .map(|i| {
                 let bounds = match self.fixed.get(&i) {
                     Some(_) => (0.0, 0.0),
-                    None => (0.0, f64::INFINITY),
+                    None => (0.0, cap),
                 };
                 problem.add_var(free.get(&i).copied().unwrap_or(0.0), bounds)
             })
@@ -346,14 +346,40 @@ impl<'k> Model<'k> {
         }
         match problem.solve() {
             Ok(outcome) => match outcome.into_solution() {
-                Ok(solution) => Bound::Max(constant + solution.objective()),
-                Err(_) => Bound::Failed,
+                Ok(solution) => {
+                    let point = (0..self.vars)
+                        .map(|i| {
+                            self.fixed
+                                .get(&i)
+                                .copied()
+                                .unwrap_or_else(|| solution.var_value(vars[i]))
+                        })
+                        .collect();
+                    (Bound::Max(constant + solution.objective()), Some(point))
+                }
+                Err(_) => (Bound::Failed, None),
             },
-            Err(Error::Unbounded) => Bound::Unbounded,
-            Err(Error::Infeasible) => Bound::Infeasible,
-            Err(_) => Bound::Failed,
+            Err(Error::Unbounded) => (Bound::Unbounded, None),
+            Err(Error::Infeasible) => (Bound::Infeasible, None),
+            Err(_) => (Bound::Failed, None),
         }
     }
+}
+
+/// The value of `expr` at `point`.
+pub fn at(expr: &Expr, point: &[f64]) -> f64 {
+    expr.iter().map(|(&v, &a)| a * point[v]).sum()
+}
+
+/// The sum of expressions.
+pub fn sum<'a>(exprs: impl Iterator<Item = &'a Expr>) -> Expr {
+    let mut out = Expr::new();
+    for e in exprs {
+        for (&v, &a) in e {
+            *out.entry(v).or_default() += a;
+        }
+    }
+    out
 }
 
 /// `a·x + b·y` for expressions `x` and `y`.
