@@ -24,6 +24,25 @@ Run:
         --binary "$CARGO_TARGET_DIR/debug/pps-monitor" [--generate 300] [--previous]
 
 Only the standard library and pytauargus are used.
+
+What to know when reading the figures:
+
+- pytauargus 0.6.0's modular method fails on a one-dimensional table
+  ("AHiTaS failed: HiTaS: no variables found"; with a second dimension of
+  one category the engine crashes), so the 1-D table is also protected with
+  OPT(1), and a 2-D table (pps hierarchy x {bol, bbl}, with `studenten` as
+  its total) is protected with both MOD(1) and OPT(1).
+- Several CBS 2025 arbeidsmarktregio's straddle a provincial border;
+  tau-argus needs a strict hierarchy, so its middle level is the part of an
+  arbeidsmarktregio within a provincie. Our export's AM row is the whole
+  region, so the tables differ slightly (one more primary cell on the
+  sample).
+- Our secondary cells in the table also protect primary cells of other
+  tables (other windows, levels, indicators, the P-1 export), and our
+  requirement (an upper bound of at least t) is stronger than FREQ(5,30)'s
+  safety range: the counts are an anchor, not a like-for-like race.
+- Cells "with data" of ours include cells with value 0; tau-argus does not
+  see those (no microdata record).
 """
 
 import argparse
@@ -231,19 +250,24 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the working folder")
     args = ap.parse_args()
 
+    binary = str(Path(args.binary).resolve())
+    input_dir = Path(args.input).resolve()
     work = Path(tempfile.mkdtemp(prefix="tau-compare-"))
+    # The engine writes its logs into the current folder and its hierarchy
+    # files into the temporary folder: keep both inside the working folder.
+    os.chdir(work)
+    tempfile.tempdir = str(work)
     try:
-        input_dir = Path(args.input).resolve()
         if args.generate:
             input_dir = work / "input"
             generate(input_dir, args.generate)
         register = register_of(input_dir)
         y, m = map(int, args.period.split("-"))
         previous = f"{y - (m == 1):04d}-{(m - 2) % 12 + 1:02d}"
-        truth_rows = run(args.binary, work, input_dir, work / "truth", 0, args.period)
+        truth_rows = run(binary, work, input_dir, work / "truth", 0, args.period)
         if args.previous:
-            run(args.binary, work, input_dir, work / "out", 5, previous)
-        our_rows = run(args.binary, work, input_dir, work / "out", 5, args.period)
+            run(binary, work, input_dir, work / "out", 5, previous)
+        our_rows = run(binary, work, input_dir, work / "out", 5, args.period)
 
         source = f"generated ({args.generate} partnerships)" if args.generate else str(args.input)
         print(f"input: {source}; period {args.period}" + (f" (after {previous})" if args.previous else ""))
