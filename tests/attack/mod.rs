@@ -23,7 +23,10 @@
 //!
 //! Variables are the partnerships' monthly counts (per partnership, accepted
 //! month and measure, all ≥ 0; months without an accepted row have none).
-//! Every published figure of both exports becomes a constraint:
+//! Flows of two accepted months of a partnership that lie in exactly the same
+//! windows share one variable (their sum): no constraint tells them apart,
+//! so this is an exact reduction. Every published figure of both exports
+//! becomes a constraint:
 //!
 //! - a count cell with status `F` and a value: an equality;
 //! - `mkb_aandeel_pct` with a value `x`: 100·mkb / bedrijven lies in
@@ -50,9 +53,10 @@
 //!
 //! # What it leaves out, on purpose
 //!
-//! - Integrality: the bound is the LP relaxation's, as 7a defines it. An
-//!   integer attacker can only do better by rounding the bound down, which
-//!   never takes a bound ≥ t below t.
+//! - Integrality: the bound is the LP relaxation's, as 7a defines it.
+//!   Rounding it down never takes a bound ≥ t below t (t is whole), but an
+//!   attacker who solves the integer program can, in rare cases, get a lower
+//!   bound than the LP's; that is outside 7a and not checked here.
 //! - `pps_actief` and `aanlevering_pct`: they follow from the accepted months,
 //!   which the attacker already knows.
 //! - The upper limit of 1 000 000 per count: it never brings a bound below t.
