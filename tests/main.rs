@@ -4,6 +4,7 @@
 
 mod common;
 
+mod attack;
 mod cli;
 mod crash;
 mod formats;
