@@ -737,3 +737,31 @@ fn an_ods_asking_for_billions_of_spaces_is_refused() {
         "vraagt op één plek om meer dan 32.767 spaties",
     );
 }
+
+#[test]
+fn an_xlsx_sheet_cut_inside_its_data_is_refused_not_a_hang() {
+    // calamine's xlsx cell reader, unlike its ods reader, stops at the end
+    // of the document: this keeps it that way.
+    let s = honest();
+    let mut workbook = Workbook::new();
+    counts_sheet(workbook.add_worksheet(), &[("A", "2026-01", 1.0)]);
+    let path = s.path().join("input/afgebroken.xlsx");
+    workbook.save(&path).unwrap();
+    rewrite_zip(
+        &path,
+        |name, bytes| {
+            if name != "xl/worksheets/sheet1.xml" {
+                return bytes;
+            }
+            let at = String::from_utf8_lossy(&bytes).find("</row>").unwrap();
+            let mut cut = bytes[..at].to_vec();
+            cut.extend_from_slice(b"</rox></sheetDat>");
+            cut
+        },
+        &[],
+    );
+    let run = run_limited(&s);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert_intact(&s, &run, "2026-02");
+    assert_unreadable(&s, "afgebroken.xlsx", "blad 'Sheet1'");
+}
