@@ -21,13 +21,22 @@ fn honest() -> Scenario {
     s
 }
 
-/// Runs `pps-monitor run`, under `prlimit --as=2GiB` when available.
+/// Runs `pps-monitor run`, under `prlimit --as=2GiB` when available, and
+/// killed after 120 s when `timeout` is there (a hang fails the test).
 fn run_limited(s: &Scenario) -> Run {
     let prlimit = Path::new("/usr/bin/prlimit");
     if !prlimit.exists() {
         return s.run(&["run"]);
     }
-    let out = std::process::Command::new(prlimit)
+    let timeout = Path::new("/usr/bin/timeout");
+    let mut command = if timeout.exists() {
+        let mut c = std::process::Command::new(timeout);
+        c.args(["--signal=KILL", "120"]).arg(prlimit);
+        c
+    } else {
+        std::process::Command::new(prlimit)
+    };
+    let out = command
         .arg("--as=2147483648")
         .arg("--")
         .arg(env!("CARGO_BIN_EXE_pps-monitor"))
@@ -616,4 +625,143 @@ fn an_ods_with_huge_repeat_counts_is_refused() {
         "herhaald.ods",
         "rechthoek van meer dan 2.000.000 cellen",
     );
+}
+
+/// Replaces the first `from` in zip entry `entry` by `to`.
+fn edit_entry(path: &Path, entry: &'static str, from: &'static str, to: &'static str) {
+    rewrite_zip(
+        path,
+        move |name, bytes| {
+            if name != entry {
+                return bytes;
+            }
+            let xml = String::from_utf8(bytes).unwrap();
+            assert!(xml.contains(from), "{entry}: no {from}");
+            xml.replacen(from, to, 1).into_bytes()
+        },
+        &[],
+    );
+}
+
+#[test]
+fn a_huge_shared_strings_count_is_refused_before_the_reader_reserves_it() {
+    // calamine reserves `uniqueCount` strings at once: 4294967295 of them
+    // is 100 GB, an allocation failure that aborts the process.
+    let s = honest();
+    let mut workbook = Workbook::new();
+    counts_sheet(workbook.add_worksheet(), &[("A", "2026-01", 1.0)]);
+    let path = s.path().join("input/teksten.xlsx");
+    workbook.save(&path).unwrap();
+    rewrite_zip(
+        &path,
+        |name, bytes| {
+            if name != "xl/sharedStrings.xml" {
+                return bytes;
+            }
+            let xml = String::from_utf8(bytes).unwrap();
+            let at = xml.find("uniqueCount=\"").unwrap() + "uniqueCount=\"".len();
+            let end = at + xml[at..].find('"').unwrap();
+            format!("{}4294967295{}", &xml[..at], &xml[end..]).into_bytes()
+        },
+        &[],
+    );
+    let run = run_limited(&s);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert_intact(&s, &run, "2026-02");
+    assert_unreadable(
+        &s,
+        "teksten.xlsx",
+        "onderdeel 'xl/sharedStrings.xml' meldt 4294967295 verschillende teksten",
+    );
+}
+
+#[test]
+fn an_ods_whose_table_never_ends_is_refused_not_a_hang() {
+    // calamine's ods reader waits for `</table:table>` past the end of the
+    // document: a broken end tag, or a document cut inside the table,
+    // would loop forever.
+    let s = honest();
+    let broken = s.path().join("input/kapot.ods");
+    std::fs::copy(repo().join("tests/fixtures/office/counts.ods"), &broken).unwrap();
+    edit_entry(
+        &broken,
+        "content.xml",
+        "</table:table>",
+        "</table:tabl\u{1}",
+    );
+    let cut = s.path().join("input/afgebroken.ods");
+    std::fs::copy(repo().join("tests/fixtures/office/counts.ods"), &cut).unwrap();
+    rewrite_zip(
+        &cut,
+        |name, bytes| {
+            if name != "content.xml" {
+                return bytes;
+            }
+            let at = String::from_utf8_lossy(&bytes)
+                .find("</table:table>")
+                .unwrap();
+            bytes[..at].to_vec()
+        },
+        &[],
+    );
+    let run = run_limited(&s);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert_intact(&s, &run, "2026-02");
+    assert_unreadable(
+        &s,
+        "kapot.ods",
+        "de inhoud (content.xml) van het ods-bestand is geen geldige XML",
+    );
+    assert_unreadable(&s, "afgebroken.ods", "elementen nog open zijn");
+}
+
+#[test]
+fn an_ods_asking_for_billions_of_spaces_is_refused() {
+    // `<text:s text:c="n"/>` is written out as n spaces in the cell's text
+    // before anything can cut it: 4 billion of them exhaust memory.
+    let s = honest();
+    let path = s.path().join("input/spaties.ods");
+    std::fs::copy(repo().join("tests/fixtures/office/counts.ods"), &path).unwrap();
+    edit_entry(
+        &path,
+        "content.xml",
+        "<text:p>pps_id",
+        "<text:p><text:s text:c=\"4000000000\"/>pps_id",
+    );
+    let run = run_limited(&s);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert_intact(&s, &run, "2026-02");
+    assert_unreadable(
+        &s,
+        "spaties.ods",
+        "vraagt op één plek om meer dan 32.767 spaties",
+    );
+}
+
+#[test]
+fn an_xlsx_sheet_cut_inside_its_data_is_refused_not_a_hang() {
+    // calamine's xlsx cell reader, unlike its ods reader, stops at the end
+    // of the document: this keeps it that way.
+    let s = honest();
+    let mut workbook = Workbook::new();
+    counts_sheet(workbook.add_worksheet(), &[("A", "2026-01", 1.0)]);
+    let path = s.path().join("input/afgebroken.xlsx");
+    workbook.save(&path).unwrap();
+    rewrite_zip(
+        &path,
+        |name, bytes| {
+            if name != "xl/worksheets/sheet1.xml" {
+                return bytes;
+            }
+            let at = String::from_utf8_lossy(&bytes).find("</row>").unwrap();
+            let mut cut = bytes[..at].to_vec();
+            cut.extend_from_slice(b"</rox></sheetDat>");
+            cut
+        },
+        &[],
+    );
+    let run = run_limited(&s);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert_intact(&s, &run, "2026-02");
+    assert_unreadable(&s, "afgebroken.xlsx", "blad 'Sheet1'");
 }

@@ -8,6 +8,12 @@
 //! sizes come from the zip central directory through the same `zip` crate
 //! the readers use, and that crate stops decompressing an entry at its
 //! declared size, so the check bounds what the reader can inflate.
+//!
+//! Some numbers in a package are believed by the reader before it reads
+//! what they count: the `uniqueCount` of the shared strings (calamine
+//! reserves that many strings at once, and an allocation that fails
+//! aborts the process, which no panic guard can catch). Those are checked
+//! here against what the part can hold.
 
 use std::io::{Cursor, Read};
 
@@ -47,6 +53,7 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Contents, Refused> {
     }
     let mut total: u64 = 0;
     let mut large = Vec::new();
+    let mut shared_strings = Vec::new();
     let (mut content, mut mimetype, mut xlsx) = (false, false, false);
     for i in 0..archive.len() {
         let Ok(entry) = archive.by_index_raw(i) else {
@@ -58,6 +65,12 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Contents, Refused> {
             Ok("xl/workbook.xml" | "[Content_Types].xml") => xlsx = true,
             _ => {}
         }
+        if entry
+            .name()
+            .is_ok_and(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+        {
+            shared_strings.push(i);
+        }
         total = total.saturating_add(entry.size());
         if entry.size() > SCAN_ABOVE {
             large.push(i);
@@ -68,6 +81,17 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Contents, Refused> {
             "het bestand is uitgepakt groter dan {} MB (de grens per xlsx- of ods-bestand)",
             dutch_number(limits.max_package_bytes / 1_000_000)
         )));
+    }
+    for i in shared_strings {
+        let Ok(entry) = archive.by_index(i) else {
+            continue;
+        };
+        let name = entry
+            .name()
+            .map(std::borrow::Cow::into_owned)
+            .unwrap_or_default();
+        let size = entry.size();
+        check_unique_count(entry, &name, size, limits)?;
     }
     for i in large {
         let Ok(entry) = archive.by_index(i) else {
@@ -83,6 +107,52 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Contents, Refused> {
         ods: content && mimetype,
         xlsx,
     })
+}
+
+/// The shortest shared string, `<si/>`.
+const MIN_SHARED_STRING_BYTES: u64 = 5;
+
+/// The `uniqueCount` of the first `<sst>` start tag (where calamine takes
+/// it from) must be a plain number no larger than the part can hold and
+/// than the cells limit; the reader reserves room for that many strings
+/// before reading one.
+fn check_unique_count(
+    part: impl Read,
+    name: &str,
+    size: u64,
+    limits: &Limits,
+) -> Result<(), Refused> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) if e.local_name().as_ref() == "sst" => {
+                let can_hold = (size / MIN_SHARED_STRING_BYTES).min(limits.max_cells);
+                // Every `uniqueCount`, also a repeated one, also one that is
+                // not well-formed (`with_checks(false)`).
+                for attribute in e.attributes().with_checks(false).flatten() {
+                    if attribute.key.as_ref() != "uniqueCount" {
+                        continue;
+                    }
+                    let raw = attribute.value;
+                    if !matches!(raw.parse::<u64>(), Ok(n) if n <= can_hold) {
+                        return Err(Refused(format!(
+                            "onderdeel '{}' meldt {} verschillende teksten, meer dan het kan bevatten of dan de grens van {} (het bestand is beschadigd of gemaakt om het leesprogramma te laten vastlopen)",
+                            crate::model::cut_text(name),
+                            crate::model::cut_text(&super::workbook::printable(&raw)),
+                            dutch_number(can_hold)
+                        )));
+                    }
+                }
+                return Ok(());
+            }
+            // The end, or broken XML: the reader says so in its own words.
+            Ok(Event::Eof) | Err(_) => return Ok(()),
+            Ok(_) => {}
+        }
+    }
 }
 
 /// Streams one large part: no stretch between two `<` longer than

@@ -173,10 +173,27 @@ fn read_ods(bytes: &[u8], limits: &Limits) -> Result<Vec<RawSheet>, Refused> {
     Ok(out)
 }
 
+/// `text` with control characters (which a broken tag name may hold)
+/// shown as `\u{FFFD}`, fit for a message.
+pub(super) fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
+}
+
+/// A cell holds at most 32,767 characters.
+const MAX_SPACES_PER_ELEMENT: u64 = 32_767;
+/// calamine writes the spaces of `<text:s>` out in every cell's text
+/// before we can cut it: 16 MB of spaces in a whole document is far more
+/// than any register or count sheet needs.
+const MAX_SPACES: u64 = 16_000_000;
+
 /// calamine's ods reader builds each sheet as a dense rectangle (repeated
 /// rows and columns written out): this reads `content.xml` first, as a
 /// stream, and refuses a sheet whose rectangle, or whose cells before
-/// expansion, exceed the cells limit.
+/// expansion, exceed the cells limit. It also refuses content that is not
+/// well-formed XML (calamine's reader loops forever on a table whose end
+/// tag is missing) and `<text:s>` space counts that would fill memory.
 fn ods_footprint(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
     use quick_xml::events::{BytesStart, Event};
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
@@ -185,13 +202,23 @@ fn ods_footprint(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
         return Ok(());
     };
     let mut reader = quick_xml::Reader::from_reader(BufReader::new(content.take(u64::MAX)));
-    let repeat = |e: &BytesStart<'_>, name: &str| -> u64 {
-        e.try_get_attribute(name)
-            .ok()
+    reader.config_mut().check_end_names = true;
+    // The largest value of an attribute, unescaped as calamine does, over
+    // every copy of it (a repeated attribute is not an error to calamine).
+    let count = |e: &BytesStart<'_>, name: &str| -> Option<u64> {
+        e.attributes()
+            .with_checks(false)
             .flatten()
-            .and_then(|a| a.value.trim().parse().ok())
-            .unwrap_or(1)
+            .filter(|a| a.key.as_ref() == name)
+            .map(|a| {
+                quick_xml::escape::unescape(&a.value)
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(1)
+            })
+            .max()
     };
+    let repeat = |e: &BytesStart<'_>, name: &str| -> u64 { count(e, name).unwrap_or(1) };
     let has = |e: &BytesStart<'_>, name: &str| e.try_get_attribute(name).ok().flatten().is_some();
     let too_big = |table: &str| {
         Refused(format!(
@@ -200,8 +227,19 @@ fn ods_footprint(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
             dutch_number(limits.max_cells)
         ))
     };
+    let broken = |detail: String| {
+        Refused(format!(
+            "de inhoud (content.xml) van het ods-bestand is geen geldige XML (technisch: {})",
+            cut_text(&printable(&detail))
+        ))
+    };
     let mut buf = Vec::new();
     let mut table = String::new();
+    // Open elements: calamine's ods reader waits for end tags without
+    // stopping at the end of the document, so every element must close.
+    let mut depth = 0u64;
+    // Spaces that `<text:s text:c="n"/>` asks for, over the document.
+    let mut spaces = 0u64;
     // Per table: rows so far (expanded), cells before expansion, and the
     // rectangle of non-empty cells (rows, columns).
     let (mut row_no, mut stored) = (0u64, 0u64);
@@ -225,9 +263,20 @@ fn ods_footprint(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
     loop {
         buf.clear();
         let event = match reader.read_event_into(&mut buf) {
-            Ok(Event::Eof) | Err(_) => return Ok(()),
+            Ok(Event::Eof) if depth == 0 => return Ok(()),
+            Ok(Event::Eof) => {
+                return Err(broken(format!(
+                    "het document houdt op terwijl {depth} elementen nog open zijn"
+                )));
+            }
+            Err(e) => return Err(broken(e.to_string())),
             Ok(event) => event,
         };
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
         let (start, empty) = match &event {
             Event::Start(e) => (Some(e), false),
             Event::Empty(e) => (Some(e), true),
@@ -256,6 +305,23 @@ fn ods_footprint(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
                             &mut cols,
                             (row_repeat, 0, 0),
                         );
+                    }
+                }
+                "text:s" => {
+                    let n = count(e, "text:c").unwrap_or(1);
+                    spaces = spaces.saturating_add(n);
+                    let over = if n > MAX_SPACES_PER_ELEMENT {
+                        Some(("op één plek ", MAX_SPACES_PER_ELEMENT))
+                    } else if spaces > MAX_SPACES {
+                        Some(("in totaal ", MAX_SPACES))
+                    } else {
+                        None
+                    };
+                    if let Some((place, limit)) = over {
+                        return Err(Refused(format!(
+                            "het ods-bestand vraagt {place}om meer dan {} spaties (text:c), dat maakt geen rekenblad",
+                            dutch_number(limit)
+                        )));
                     }
                 }
                 "table:table-cell" | "table:covered-table-cell" => {
