@@ -1,6 +1,6 @@
 //! Property tests: for arbitrary cell text, ingest and validation never
-//! panic, and every sheet's accounting adds up (read = accepted + rejected
-//! + duplicates + later). The value parsers keep their contract: blank text
+//! panic, and every sheet's accounting adds up (read = accepted +
+//! rejected + duplicates + later). The value parsers keep their contract: blank text
 //! is `Empty` and nothing else is, and counts and months typed in the
 //! spellings the contract lists read back as the same value.
 

@@ -209,10 +209,14 @@ fn listing(findings: &Findings, limit: usize) -> String {
 fn sample_knowledge(s: &Scenario, period: MonthIx) -> (Knowledge, Truth) {
     let regions_path = s.path().join("config/regions.csv");
     let regions = Regions::read(&regions_path).unwrap();
-    let ingested = pps_monitor::ingest::read(&s.path().join("input"), None, &|_| {}).unwrap();
+    let limits = pps_monitor::ingest::Limits::default();
+    let ingested =
+        pps_monitor::ingest::read(&s.path().join("input"), None, &limits, &|_| {}).unwrap();
     let p = Month::new(period.div_euclid(12), period.rem_euclid(12) as u32 + 1).unwrap();
+    // No sample row lies after 2026-10, so "today" only has to be later.
+    let today = Month::new(9999, 12).unwrap();
     let validated =
-        pps_monitor::validate::check(&ingested, &regions, PeriodChoice::Month(p)).unwrap();
+        pps_monitor::validate::check(&ingested, &regions, PeriodChoice::Month(p), today).unwrap();
     let accepted = &validated.accepted;
     let register: Vec<_> = accepted
         .partnerships
