@@ -190,9 +190,9 @@ fn template(args: &TemplateArgs) -> Result<i32, Error> {
 /// one can be read; the template works without them.
 fn register_ids(cwd: &std::path::Path) -> Option<Vec<String>> {
     let job = Job::resolve(Command::Validate, &Flags::default(), cwd, today().ok()?).ok()?;
-    let ingested = ingest::read(&job.input, Some(&job.output), &|_| {}).ok()?;
+    let ingested = ingest::read(&job.input, Some(&job.output), &job.limits, &|_| {}).ok()?;
     let period = PeriodChoice::Month(pps_monitor::model::Month::new(9999, 12)?);
-    let validated = validate::check(&ingested, &job.regions, period).ok()?;
+    let validated = validate::check(&ingested, &job.regions, period, job.current_month).ok()?;
     Some(
         validated
             .accepted

@@ -15,6 +15,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::ingest::Limits;
 use crate::model::Month;
 use crate::regions::{RegionGroup, Regions, normalise_gemeente_code};
 
@@ -34,6 +35,10 @@ struct RawConfig {
     period: Option<String>,
     regions: Option<PathBuf>,
     suppression_threshold: Option<i64>,
+    max_file_mb: Option<u64>,
+    max_package_mb: Option<u64>,
+    max_cells_per_sheet: Option<u64>,
+    max_columns: Option<u32>,
     #[serde(default)]
     region_group: Vec<RawGroup>,
 }
@@ -101,6 +106,11 @@ pub struct Job {
     pub regions: Regions,
     pub groups: Vec<RegionGroup>,
     pub threshold: i64,
+    /// What one input file may cost.
+    pub limits: Limits,
+    /// The current calendar month ("today": the system date or
+    /// `PPS_MONITOR_TODAY`), for rule `future_period`.
+    pub current_month: Month,
     pub hold_before_publish: Option<HoldBeforePublish>,
 }
 
@@ -114,6 +124,7 @@ pub struct Effective<'a> {
     /// The reference file, or `built-in` for the compiled-in copy.
     pub regions: String,
     pub suppression_threshold: i64,
+    pub limits: &'a Limits,
     pub region_groups: &'a [RegionGroup],
 }
 
@@ -184,6 +195,13 @@ impl Job {
             )));
         }
 
+        let limits = resolve_limits(&raw).map_err(config_error)?;
+        let current_month = Month::new(today.year(), today.month()).ok_or_else(|| {
+            Error::Usage(format!(
+                "today ({today}) lies outside the years 1000 to 9999"
+            ))
+        })?;
+
         let regions = match &regions_file {
             Some(path) => Regions::read(path)?,
             None => Regions::built_in(),
@@ -201,6 +219,8 @@ impl Job {
             regions,
             groups,
             threshold,
+            limits,
+            current_month,
             hold_before_publish: None,
         })
     }
@@ -216,6 +236,7 @@ impl Job {
                 .as_ref()
                 .map_or_else(|| "built-in".to_owned(), |p| p.display().to_string()),
             suppression_threshold: self.threshold,
+            limits: &self.limits,
             region_groups: &self.groups,
         }
     }
@@ -246,6 +267,26 @@ fn load_raw(flags: &Flags, cwd: &Path) -> Result<(RawConfig, Option<PathBuf>), E
         message: e.to_string().trim_end().to_owned(),
     })?;
     Ok((raw, Some(path)))
+}
+
+/// The input limits: each key must be at least 1 when given.
+fn resolve_limits(raw: &RawConfig) -> Result<Limits, String> {
+    let defaults = Limits::default();
+    let positive = |key: &str, value: Option<u64>| match value {
+        Some(0) => Err(format!("{key} = 0: use a positive number")),
+        other => Ok(other),
+    };
+    let mb = |n: u64| n.saturating_mul(1_000_000);
+    Ok(Limits {
+        max_file_bytes: positive("max_file_mb", raw.max_file_mb)?
+            .map_or(defaults.max_file_bytes, mb),
+        max_package_bytes: positive("max_package_mb", raw.max_package_mb)?
+            .map_or(defaults.max_package_bytes, mb),
+        max_cells: positive("max_cells_per_sheet", raw.max_cells_per_sheet)?
+            .unwrap_or(defaults.max_cells),
+        max_columns: positive("max_columns", raw.max_columns.map(u64::from))?
+            .map_or(defaults.max_columns, |n| n as u32),
+    })
 }
 
 fn resolve_groups(raw: Vec<RawGroup>, regions: &Regions) -> Result<Vec<RegionGroup>, String> {
@@ -359,6 +400,8 @@ mod tests {
         assert_eq!(job.output, dir.path().join("output"));
         assert_eq!(job.period, PeriodChoice::Latest);
         assert_eq!(job.threshold, 5);
+        assert_eq!(job.limits, Limits::default());
+        assert_eq!(job.current_month, Month::new(2026, 11).unwrap());
         assert!(job.groups.is_empty());
         assert_eq!(
             job.regions_file,
@@ -434,6 +477,8 @@ mod tests {
             "period = \"okt 2026\"\n",
             "[[region_group]]\ncode = \"MRA\"\nnaam = \"MRA\"\ngemeenten = [\"GM9999\"]\n",
             "[[region_group]]\ncode = \"MRA\"\nnaam = \"MRA\"\ngemeenten = []\n",
+            "max_cells_per_sheet = 0\n",
+            "max_file_mb = -1\n",
         ] {
             let dir = scratch(Some(text));
             let err = Job::resolve(Command::Run, &Flags::default(), dir.path(), day(2026, 1, 1));
@@ -452,6 +497,24 @@ mod tests {
         };
         let err = Job::resolve(Command::Run, &flags, dir.path(), day(2026, 1, 1)).unwrap_err();
         assert_eq!(err.exit_code(), crate::error::exit::FATAL);
+    }
+
+    #[test]
+    fn input_limits_are_configurable() {
+        let dir = scratch(Some(
+            "max_file_mb = 5\nmax_package_mb = 20\nmax_cells_per_sheet = 1000\nmax_columns = 50\n",
+        ));
+        let job =
+            Job::resolve(Command::Run, &Flags::default(), dir.path(), day(2026, 1, 1)).unwrap();
+        assert_eq!(
+            job.limits,
+            Limits {
+                max_file_bytes: 5_000_000,
+                max_package_bytes: 20_000_000,
+                max_cells: 1000,
+                max_columns: 50,
+            }
+        );
     }
 
     #[test]
@@ -475,6 +538,7 @@ mod tests {
             Some(root.join(DEFAULT_CONFIG).as_path())
         );
         assert_eq!(job.threshold, 5);
+        assert_eq!(job.limits, Limits::default());
         assert!(
             job.groups.is_empty(),
             "the shipped config defines no region groups"

@@ -91,9 +91,9 @@ fn run_stages(
         )
     };
 
-    let mut ingested = ingest::read(&job.input, Some(&job.output), progress)?;
+    let mut ingested = ingest::read(&job.input, Some(&job.output), &job.limits, progress)?;
     progress(&lap("ingest"));
-    let validated = validate::check(&ingested, &job.regions, job.period)?;
+    let validated = validate::check(&ingested, &job.regions, job.period, job.current_month)?;
     let period = validated.period;
     progress(&format!(
         "{}: period {period}, {} count rows accepted, {} rows or files rejected",

@@ -6,6 +6,7 @@ mod common;
 
 mod cli;
 mod formats;
+mod hostile;
 mod properties;
 mod publishing;
 mod report;

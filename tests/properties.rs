@@ -59,9 +59,10 @@ proptest! {
         std::fs::write(input.join("register.csv"), reg).unwrap();
 
         let regions = Regions::read(&repo().join("config/regions.csv")).unwrap();
-        let ingested = ingest::read(&input, None, &|_| {}).unwrap();
+        let ingested = ingest::read(&input, None, &ingest::Limits::default(), &|_| {}).unwrap();
         let period = PeriodChoice::Month(Month::new(2026, 6).unwrap());
-        let validated = validate::check(&ingested, &regions, period).unwrap();
+        let validated =
+            validate::check(&ingested, &regions, period, Month::new(2026, 11).unwrap()).unwrap();
         for (file, counts) in ingested.files.iter().zip(&validated.accounting) {
             for (sheet, c) in file.sheets.iter().zip(counts) {
                 prop_assert_eq!(c.read, sheet.read());

@@ -2,20 +2,30 @@
 //! provenance (file, sheet, spreadsheet row, column header).
 //!
 //! Reads `.xlsx`, `.xlsm`, `.xls`, `.ods` and `.csv` files, in parallel
-//! across files; other files and Excel lock files (`~$…`, `.…`) are listed
-//! but not read. A file that cannot be opened is not an error here: it is
+//! across files; other files, Excel lock files (`~$…`, `.…`) and entries
+//! that are not regular files (FIFOs, sockets, devices) are listed but not
+//! read. A file that cannot be opened is not an error here: it is
 //! reported as unreadable and the other files are still read. Cells are
 //! parsed into typed values ([`value::Parsed`]); deciding which rows to
 //! accept is validation's job.
+//!
+//! Every file is read in isolation ([`read_one`]), within [`Limits`]: the
+//! size on disk is checked before reading, each reader is guarded so that
+//! memory follows what a file holds, and a panic inside a reader library
+//! is caught as the last line of defence. Either way the file becomes one
+//! `unreadable_file` reject with a Dutch reason, never the run's end.
 
 pub mod delimited;
 pub mod header;
+pub mod limits;
+mod package;
 pub mod value;
+pub mod workbook;
+mod xls;
 
-use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-use calamine::{Data, Ods, Range, Reader, SheetType, Sheets, Xlsx};
+use calamine::Data;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -24,7 +34,9 @@ use smallvec::SmallVec;
 use crate::error::Error;
 use crate::model::{Indicator, Month, Table};
 use header::Header;
-use value::Parsed;
+pub use limits::Limits;
+use limits::{Refused, Value};
+use value::{Parsed, Refusal};
 
 /// Everything read from the input folder, files in path order.
 #[derive(Debug)]
@@ -72,6 +84,8 @@ pub struct Sheet {
     pub header_row: u32,
     /// The sheet has no non-blank cell at all.
     pub empty: bool,
+    /// A hidden or very hidden sheet: listed, not read.
+    pub hidden: bool,
     /// Completely blank rows below the header.
     pub blank: u32,
     /// Non-blank rows below the header.
@@ -223,6 +237,7 @@ fn kind_of(name: &str) -> Option<Kind> {
 pub fn read(
     root: &Path,
     exclude: Option<&Path>,
+    limits: &Limits,
     progress: &(dyn Fn(&str) + Sync),
 ) -> Result<Ingested, Error> {
     if !root.is_dir() {
@@ -245,7 +260,7 @@ pub fn read(
             .collect::<Vec<_>>()
             .join("/")
     };
-    let mut paths: Vec<(String, PathBuf, Option<String>)> = Vec::new();
+    let mut paths: Vec<(String, PathBuf, Option<Problem>)> = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
@@ -255,6 +270,14 @@ pub fn read(
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 paths.push((relative(entry.path()), entry.into_path(), None));
+            }
+            Ok(entry) if !entry.file_type().is_dir() => {
+                // Never opened: a FIFO would block, a device never ends.
+                paths.push((
+                    relative(entry.path()),
+                    entry.into_path(),
+                    Some(Problem::NotRegular),
+                ));
             }
             Ok(_) => {}
             Err(e) if e.depth() == 0 => {
@@ -273,7 +296,7 @@ pub fn read(
                 } else {
                     format!("the folder cannot be listed: {e}")
                 };
-                paths.push((relative(&path), path, Some(reason)));
+                paths.push((relative(&path), path, Some(Problem::Listing(reason))));
             }
         }
     }
@@ -281,7 +304,7 @@ pub fn read(
     paths.sort_by(|a, b| a.0.cmp(&b.0));
     let readable = paths
         .iter()
-        .filter(|(rel, _, _)| skip_reason(rel).is_none())
+        .filter(|(rel, _, problem)| problem.is_none() && skip_reason(rel).is_none())
         .count();
     progress(&format!(
         "reading {readable} spreadsheet file(s) from {}",
@@ -305,8 +328,17 @@ pub fn read(
         .with_max_len(4)
         .map(|(i, _, relative, path, problem)| {
             let file = match problem {
-                None => read_file(relative, &path),
-                Some(reason) => InputFile {
+                None => read_file(relative, &path, limits),
+                Some(Problem::NotRegular) => InputFile {
+                    path: relative,
+                    sha256: String::new(),
+                    status: FileStatus::Ignored,
+                    message: Some(
+                        "not a regular file (a FIFO, socket or device), skipped".to_owned(),
+                    ),
+                    sheets: Vec::new(),
+                },
+                Some(Problem::Listing(reason)) => InputFile {
                     path: relative,
                     sha256: String::new(),
                     status: FileStatus::Unreadable,
@@ -325,6 +357,14 @@ pub fn read(
     })
 }
 
+/// An entry found while listing that is not read as a file.
+enum Problem {
+    /// A FIFO, socket or device (also behind a symbolic link).
+    NotRegular,
+    /// A folder that cannot be listed, or a link loop.
+    Listing(String),
+}
+
 /// Why a file is not read, if it is not.
 fn skip_reason(relative: &str) -> Option<&'static str> {
     let name = relative.rsplit('/').next().unwrap_or(relative);
@@ -337,7 +377,7 @@ fn skip_reason(relative: &str) -> Option<&'static str> {
     }
 }
 
-fn read_file(path: String, full: &Path) -> InputFile {
+fn read_file(path: String, full: &Path, limits: &Limits) -> InputFile {
     if let Some(reason) = skip_reason(&path) {
         // Not read, but checksummed for the manifest, without loading a
         // possibly large unrelated file into memory.
@@ -349,24 +389,75 @@ fn read_file(path: String, full: &Path) -> InputFile {
             sheets: Vec::new(),
         };
     }
-    let bytes = match std::fs::read(full) {
-        Ok(b) => b,
+    let unreadable = |path: String, sha256: String, message: String| InputFile {
+        path,
+        sha256,
+        status: FileStatus::Unreadable,
+        message: Some(message),
+        sheets: Vec::new(),
+    };
+    let size = std::fs::metadata(full).map_or(0, |m| m.len());
+    if size > limits.max_file_bytes {
+        return unreadable(path, hash_file(full).unwrap_or_default(), too_large(limits));
+    }
+    let bytes = match read_at_most(full, limits.max_file_bytes) {
+        Ok(Some(b)) => b,
+        Ok(None) => {
+            return unreadable(path, hash_file(full).unwrap_or_default(), too_large(limits));
+        }
         Err(e) => {
-            return InputFile {
+            return unreadable(
                 path,
-                sha256: String::new(),
-                status: FileStatus::Unreadable,
-                message: Some(format!("the file cannot be opened: {e}")),
-                sheets: Vec::new(),
-            };
+                String::new(),
+                format!("het bestand kan niet worden geopend (technisch: {e})"),
+            );
         }
     };
-    let sha256 = hex(&Sha256::digest(&bytes));
-    let sheets = match kind_of(&path) {
-        Some(Kind::Csv) => delimited::read(&bytes).map(|range| vec![sheet(String::new(), range)]),
-        _ => read_workbook(&bytes, path.to_ascii_lowercase().ends_with(".ods")),
-    };
-    match sheets {
+    read_one(&path, &bytes, limits)
+}
+
+fn too_large(limits: &Limits) -> String {
+    format!(
+        "het bestand is groter dan {} MB (de grens per bestand)",
+        limits::dutch_number(limits.max_file_bytes / 1_000_000)
+    )
+}
+
+/// The file's bytes, or `None` when it holds more than `max` (it may have
+/// grown since its size was looked up).
+fn read_at_most(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= max).then_some(bytes))
+}
+
+/// Reads one input file from its bytes, in isolation: whatever the bytes
+/// are, the outcome is an [`InputFile`] (read, ignored or unreadable with a
+/// Dutch reason), never a panic. `relative_path` decides the kind by its
+/// extension (`.csv`, else a workbook) and names the file in the outcome.
+/// This is the entry point for fuzzing ingest.
+pub fn read_one(relative_path: &str, bytes: &[u8], limits: &Limits) -> InputFile {
+    let path = relative_path.to_owned();
+    let sha256 = hex(&Sha256::digest(bytes));
+    let csv = kind_of(&path) == Some(Kind::Csv);
+    let ods_first = path.to_ascii_lowercase().ends_with(".ods");
+    let parsed = guarded(|| {
+        if csv {
+            delimited::read(bytes, limits).map(|cells| {
+                vec![workbook::RawSheet {
+                    name: String::new(),
+                    hidden: false,
+                    cells,
+                }]
+            })
+        } else {
+            workbook::read(bytes, ods_first, limits)
+        }
+        .map(|raw| raw.into_iter().map(sheet).collect::<Vec<Sheet>>())
+    });
+    match parsed {
         Ok(sheets) => {
             let any_table = sheets.iter().any(|s| s.header.is_some());
             InputFile {
@@ -381,7 +472,7 @@ fn read_file(path: String, full: &Path) -> InputFile {
                 sheets,
             }
         }
-        Err(message) => InputFile {
+        Err(Refused(message)) => InputFile {
             path,
             sha256,
             status: FileStatus::Unreadable,
@@ -391,143 +482,198 @@ fn read_file(path: String, full: &Path) -> InputFile {
     }
 }
 
-/// Opens a workbook by its content (a `.xls` that is really `.xlsx` is
-/// fine) and reads every worksheet. Any sheet that fails makes the whole
-/// file unreadable: half a file is worse than a clear rejection.
-fn read_workbook(bytes: &[u8], ods_first: bool) -> Result<Vec<Sheet>, String> {
-    if bytes.starts_with(b"\xD0\xCF\x11\xE0") && is_encrypted_ooxml(bytes) {
-        return Err("the workbook is password-protected (encrypted)".to_owned());
-    }
-    let mut workbook = open_workbook(bytes, ods_first)
-        .map_err(|e| format!("not a readable spreadsheet (xlsx, xls or ods): {e}"))?;
-    let names: Vec<String> = workbook
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.typ == SheetType::WorkSheet)
-        .map(|s| s.name.clone())
-        .collect();
-    let mut sheets = Vec::with_capacity(names.len());
-    for name in names {
-        let range = workbook
-            .worksheet_range(&name)
-            .map_err(|e| format!("sheet '{name}' cannot be read: {e}"))?;
-        sheets.push(sheet(name, range));
-    }
-    Ok(sheets)
+thread_local! {
+    /// Set while this thread reads a file under [`guarded`]: its panics
+    /// are that file's reject, not noise on the operator's terminal.
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Opens the workbook with the reader its content calls for: a zip is
-/// xlsx or ods (the extension decides which is tried first), anything else
-/// goes to calamine's detection (xls). Reads from the bytes in place.
-fn open_workbook(bytes: &[u8], ods_first: bool) -> Result<Sheets<Cursor<&[u8]>>, calamine::Error> {
-    let cursor = Cursor::new(bytes);
-    if !bytes.starts_with(b"PK\x03\x04") {
-        return calamine::open_workbook_auto_from_rs(cursor);
-    }
-    let xlsx = || calamine::open_workbook_from_rs::<Xlsx<_>, _>(cursor.clone()).map(Sheets::Xlsx);
-    let ods = || calamine::open_workbook_from_rs::<Ods<_>, _>(cursor.clone()).map(Sheets::Ods);
-    let first = if ods_first {
-        ods().map_err(calamine::Error::from)
-    } else {
-        xlsx().map_err(calamine::Error::from)
-    };
-    first
-        .or_else(|_| {
-            if ods_first {
-                xlsx().map_err(calamine::Error::from)
-            } else {
-                ods().map_err(calamine::Error::from)
+/// Runs a reader; a panic inside it (a reader library's bug on hostile
+/// bytes) becomes a [`Refused`] with the panic's message as technical
+/// detail. The last line of defence: the limits come first.
+fn guarded<T>(read: impl FnOnce() -> Result<T, Refused>) -> Result<T, Refused> {
+    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !GUARDED.with(std::cell::Cell::get) {
+                previous(info);
             }
-        })
-        .or_else(|_| calamine::open_workbook_auto_from_rs(cursor.clone()))
-}
-
-/// An encrypted xlsx is an OLE compound file holding an `EncryptedPackage`
-/// stream; calamine would report it as a broken `.xls`.
-fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
-    let needle: Vec<u8> = "EncryptedPackage"
-        .encode_utf16()
-        .flat_map(u16::to_le_bytes)
-        .collect();
-    bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+        }));
+    });
+    let was = GUARDED.with(|g| g.replace(true));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
+    GUARDED.with(|g| g.set(was));
+    outcome.unwrap_or_else(|payload| {
+        let detail = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(Refused(format!(
+            "het bestand is beschadigd of niet te lezen; het leesprogramma liep erop vast (technisch: {})",
+            crate::model::cut_text(&detail)
+        )))
+    })
 }
 
 /// Finds the header, then turns every row below it into a typed row.
-fn sheet(name: String, mut range: Range<Data>) -> Sheet {
-    let empty = range.used_cells().all(|(_, _, c)| value::is_blank(c));
-    let first_row = range.start().map_or(0, |(r, _)| r);
-    let first_col = range.start().map_or(0, |(_, c)| c as usize);
-    let Some(found) = (!empty).then(|| header::find(range.rows())).flatten() else {
-        return Sheet {
-            name,
-            header: None,
-            header_row: 0,
-            empty,
-            blank: 0,
-            read: 0,
-            rows: Rows::None,
-        };
+fn sheet(raw: workbook::RawSheet) -> Sheet {
+    let workbook::RawSheet {
+        name,
+        hidden,
+        cells,
+    } = raw;
+    let empty = cells.iter().all(|(_, _, v)| match v {
+        Value::Data(d) => value::is_blank(d),
+        Value::UncachedFormula(_) => false,
+    });
+    let ignored = |empty: bool| Sheet {
+        name: name.clone(),
+        header: None,
+        header_row: 0,
+        empty,
+        hidden,
+        blank: 0,
+        read: 0,
+        rows: Rows::None,
     };
-    let header_row = first_row + found.row as u32 + 1;
-    let positions: Vec<Option<usize>> = found
-        .columns
+    if hidden || empty {
+        return ignored(empty && !hidden);
+    }
+    // The rows where a header may be: the first rows from the first row
+    // with a cell, dense from the leftmost column they use.
+    let first_row = cells.first().map_or(0, |c| c.0);
+    let search_end = first_row.saturating_add(header::HEADER_SEARCH_ROWS as u32);
+    let top = cells.partition_point(|c| c.0 < search_end);
+    let first_col = cells.iter().map(|c| c.1).min().unwrap_or(0);
+    let top_width = cells[..top]
         .iter()
-        .map(|c| c.as_ref().map(|(i, _)| *i))
-        .collect();
-    let mut blank = 0;
+        .map(|c| c.1 - first_col + 1)
+        .max()
+        .unwrap_or(0) as usize;
+    let mut top_rows = vec![vec![Data::Empty; top_width]; header::HEADER_SEARCH_ROWS];
+    for (r, c, v) in &cells[..top] {
+        top_rows[(r - first_row) as usize][(c - first_col) as usize] = match v {
+            Value::Data(d) => d.clone(),
+            Value::UncachedFormula(f) => Data::String(format!("={f}")),
+        };
+    }
+    let Some(found) = header::find(top_rows.iter().map(Vec::as_slice)) else {
+        return ignored(false);
+    };
+    drop(top_rows);
+    let header_index = first_row + found.row as u32;
+    // Table column of each sheet column (relative to `first_col`).
+    let last_col = cells.iter().map(|c| c.1).max().unwrap_or(0);
+    let mut table_column = vec![u8::MAX; (last_col - first_col + 1) as usize];
+    for (i, c) in found.columns.iter().enumerate() {
+        if let Some((position, _)) = c {
+            table_column[*position] = i as u8;
+        }
+    }
+    let width = found.columns.len();
+    let start = cells.partition_point(|c| c.0 <= header_index);
+    let last_row = cells.last().map_or(header_index, |c| c.0);
     let mut rows = Vec::new();
-    let height = range.height();
-    for r in found.row + 1..height {
-        let cells = &mut range[r];
-        if cells.iter().all(value::is_blank) {
-            blank += 1;
+    let mut cells = cells;
+    let mut rest = &mut cells[start..];
+    while let Some(&(row, ..)) = rest.first() {
+        let n = rest.iter().take_while(|c| c.0 == row).count();
+        let (this, next) = rest.split_at_mut(n);
+        rest = next;
+        let blank = this.iter().all(|(_, _, v)| match v {
+            Value::Data(d) => value::is_blank(d),
+            Value::UncachedFormula(_) => false,
+        });
+        if blank {
             continue;
         }
-        let taken: Vec<Data> = positions
-            .iter()
-            .map(|p| p.map_or(Data::Empty, |i| std::mem::take(&mut cells[i])))
-            .collect();
-        rows.push((first_row + r as u32 + 1, taken));
+        let mut taken = vec![Data::Empty; width];
+        let mut formulas = 0u8;
+        for (_, c, v) in this.iter_mut() {
+            let i = table_column[(*c - first_col) as usize];
+            if i == u8::MAX {
+                continue;
+            }
+            let i = usize::from(i);
+            taken[i] = match std::mem::replace(v, Value::Data(Data::Empty)) {
+                Value::Data(d) => d,
+                Value::UncachedFormula(f) => {
+                    formulas |= 1 << i;
+                    Data::String(format!("={f}"))
+                }
+            };
+        }
+        rows.push(Cells {
+            row: row + 1,
+            values: taken,
+            formulas,
+        });
     }
     let read = rows.len();
+    let blank = (last_row - header_index) as usize - read;
     let rows = match found.table {
         Table::Register => Rows::Register(rows.into_iter().map(register_row).collect()),
         Table::Targets => Rows::Targets(rows.into_iter().map(target_row).collect()),
         Table::Counts => Rows::Counts(rows.into_iter().map(count_row).collect()),
     };
     let mut header = found;
-    // Column positions as the user sees them (the range may not start in A).
+    // Column positions as the user sees them.
     for (c, _) in header
         .columns
         .iter_mut()
         .flatten()
         .chain(header.extra.iter_mut())
     {
-        *c += first_col;
+        *c += first_col as usize;
     }
     Sheet {
         name,
         header: Some(header),
-        header_row,
+        header_row: header_index + 1,
         empty: false,
-        blank,
+        hidden: false,
+        blank: blank as u32,
         read,
         rows,
     }
 }
 
-fn register_row((row, cells): (u32, Vec<Data>)) -> RegisterRow {
+/// One row's cells in table-column order, before parsing.
+struct Cells {
+    /// Spreadsheet row number (1-based).
+    row: u32,
+    values: Vec<Data>,
+    /// Bit `i`: table column `i` is a formula without a stored result.
+    formulas: u8,
+}
+
+impl Cells {
+    /// `parsed`, unless cell `i` is a formula without a stored result.
+    fn check<T>(&self, i: usize, parsed: Parsed<T>) -> Parsed<T> {
+        if self.formulas & (1 << i) != 0 {
+            Parsed::Refused(Refusal::UncachedFormula)
+        } else {
+            parsed
+        }
+    }
+}
+
+fn register_row(raw: Cells) -> RegisterRow {
+    let cells = &raw.values;
     let (pps_id, naam, consortium) = (
-        value::text(&cells[0]),
-        value::text(&cells[1]),
-        value::text(&cells[2]),
+        raw.check(0, value::pps_id(&cells[0])),
+        raw.check(1, value::text(&cells[1])),
+        raw.check(2, value::text(&cells[2])),
     );
     let (gemeente, start, end) = (
-        value::gemeente(&cells[3]),
-        value::date(&cells[4]),
-        value::date(&cells[5]),
+        raw.check(3, value::gemeente(&cells[3])),
+        raw.check(4, value::date(&cells[4])),
+        raw.check(5, value::date(&cells[5])),
     );
-    let sector = value::text(&cells[6]);
+    let sector = raw.check(6, value::text(&cells[6]));
+    let (row, cells) = (raw.row, raw.values);
     let keep = |i: usize| match i {
         // pps_id and gemeente_code are quoted by row-level rules.
         0 | 3 => true,
@@ -551,9 +697,17 @@ fn register_row((row, cells): (u32, Vec<Data>)) -> RegisterRow {
     }
 }
 
-fn target_row((row, cells): (u32, Vec<Data>)) -> TargetRow {
-    let (pps_id, year) = (value::text(&cells[0]), value::year(&cells[1]));
-    let (indicator, target) = (value::indicator(&cells[2]), value::count(&cells[3]));
+fn target_row(raw: Cells) -> TargetRow {
+    let cells = &raw.values;
+    let (pps_id, year) = (
+        raw.check(0, value::pps_id(&cells[0])),
+        raw.check(1, value::year(&cells[1])),
+    );
+    let (indicator, target) = (
+        raw.check(2, value::indicator(&cells[2])),
+        raw.check(3, value::count(&cells[3])),
+    );
+    let (row, cells) = (raw.row, raw.values);
     let keep = |i: usize| match i {
         0 => true,
         1 => unreadable(&year),
@@ -571,10 +725,13 @@ fn target_row((row, cells): (u32, Vec<Data>)) -> TargetRow {
     }
 }
 
-fn count_row((row, cells): (u32, Vec<Data>)) -> CountRow {
-    let pps_id = value::text(&cells[0]);
-    let month = value::month(&cells[1]);
-    let values: [Parsed<i64>; 6] = std::array::from_fn(|i| value::count(&cells[i + 2]));
+fn count_row(raw: Cells) -> CountRow {
+    let cells = &raw.values;
+    let pps_id = raw.check(0, value::pps_id(&cells[0]));
+    let month = raw.check(1, value::month(&cells[1]));
+    let values: [Parsed<i64>; 6] =
+        std::array::from_fn(|i| raw.check(i + 2, value::count(&cells[i + 2])));
+    let (row, cells) = (raw.row, raw.values);
     // pps_id, periode and bedrijven_mkb are quoted by row-level rules.
     let keep = |i: usize| matches!(i, 0 | 1 | 7) || unreadable(&values[i - 2]);
     let cells = RawCells::sparse(cells, keep);

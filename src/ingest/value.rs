@@ -22,7 +22,25 @@ pub enum Parsed<T> {
     Bad,
     /// A number below 0 where only 0 or more is allowed.
     Negative,
+    /// A cell that holds something, but not a value we may use.
+    Refused(Refusal),
 }
+
+/// Why a non-empty cell is not used (each is a `bad_value` with its own
+/// message).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// A formula without a stored (cached) result.
+    UncachedFormula,
+    /// A count above [`MAX_COUNT`].
+    TooLarge,
+    /// An id with invisible (Unicode format) characters.
+    Invisible,
+}
+
+/// The largest count accepted: no partnership has more in a month, and it
+/// keeps every sum far from overflow.
+pub const MAX_COUNT: i64 = 1_000_000;
 
 impl<T> Parsed<T> {
     pub fn value(&self) -> Option<&T> {
@@ -111,8 +129,58 @@ pub fn count(cell: &Data) -> Parsed<i64> {
 fn sign_checked(n: i64) -> Parsed<i64> {
     if n < 0 {
         Parsed::Negative
+    } else if n > MAX_COUNT {
+        Parsed::Refused(Refusal::TooLarge)
     } else {
         Parsed::Value(n)
+    }
+}
+
+/// Unicode format characters (general category Cf): zero-width spaces and
+/// joiners, bidi controls, the byte order mark, invisible operators, tags.
+fn is_format_char(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x00AD
+            | 0x0600..=0x0605
+            | 0x061C
+            | 0x06DD
+            | 0x070F
+            | 0x0890..=0x0891
+            | 0x08E2
+            | 0x180E
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x2064
+            | 0x2066..=0x206F
+            | 0xFEFF
+            | 0xFFF9..=0xFFFB
+            | 0x110BD
+            | 0x110CD
+            | 0x13430..=0x1343F
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0001
+            | 0xE0020..=0xE007F
+    )
+}
+
+/// A partnership id: text as [`text`] reads it (blanks, non-breaking
+/// spaces included, trimmed); a non-breaking space inside counts as a
+/// space. An id with an invisible character is refused: it would look
+/// like another id and never match it.
+pub fn pps_id(cell: &Data) -> Parsed<String> {
+    match text(cell) {
+        Parsed::Value(id) => {
+            if id.chars().any(is_format_char) {
+                Parsed::Refused(Refusal::Invisible)
+            } else if id.contains(['\u{a0}', '\u{202f}', '\u{2007}']) {
+                Parsed::Value(id.replace(['\u{a0}', '\u{202f}', '\u{2007}'], " "))
+            } else {
+                Parsed::Value(id)
+            }
+        }
+        other => other,
     }
 }
 
@@ -157,7 +225,7 @@ fn dutch_integer(t: &str) -> Option<i64> {
 pub fn year(cell: &Data) -> Parsed<i32> {
     match count(cell) {
         Parsed::Value(y) if (1000..=9999).contains(&y) => Parsed::Value(y as i32),
-        Parsed::Value(_) | Parsed::Bad => Parsed::Bad,
+        Parsed::Value(_) | Parsed::Bad | Parsed::Refused(_) => Parsed::Bad,
         Parsed::Empty => Parsed::Empty,
         Parsed::Negative => Parsed::Negative,
     }
@@ -198,6 +266,7 @@ pub fn indicator(cell: &Data) -> Parsed<Indicator> {
             Indicator::target_from_name(name).map_or(Parsed::Bad, Parsed::Value)
         }
         Parsed::Empty => Parsed::Empty,
+        Parsed::Refused(r) => Parsed::Refused(r),
         _ => Parsed::Bad,
     }
 }
@@ -400,7 +469,7 @@ mod tests {
             (s(" 12 "), Value(12)),
             (s("\u{a0}12\u{a0}"), Value(12)),
             (s("1.234"), Value(1234)),
-            (s("1.234.567"), Value(1_234_567)),
+            (s("1.234.567"), Parsed::Refused(Refusal::TooLarge)),
             (s("12,0"), Value(12)),
             (s("1.234,00"), Value(1234)),
             (s("0"), Value(0)),
@@ -419,6 +488,10 @@ mod tests {
             (s("-1.234"), Negative),
             (s("-12,5"), Bad),
             (s("99999999999999999999"), Bad),
+            (s("1.000.000"), Value(1_000_000)),
+            (s("1.000.001"), Parsed::Refused(Refusal::TooLarge)),
+            (Data::Float(1_000_001.0), Parsed::Refused(Refusal::TooLarge)),
+            (Data::Int(2_000_000), Parsed::Refused(Refusal::TooLarge)),
             (s(""), Empty),
             (s("   "), Empty),
             (Data::Empty, Empty),
@@ -543,6 +616,28 @@ mod tests {
         assert_eq!(text(&Data::Float(101.0)), Parsed::Value("101".to_owned()));
         assert_eq!(text(&Data::Error(CellErrorType::NA)), Parsed::Bad);
         assert_eq!(text(&s("   ")), Parsed::Empty);
+    }
+
+    #[test]
+    fn ids_refuse_invisible_characters_and_trim_non_breaking_spaces() {
+        assert_eq!(
+            pps_id(&s("\u{a0}HN-01\u{a0}")),
+            Parsed::Value("HN-01".to_owned())
+        );
+        assert_eq!(pps_id(&s("HN\u{a0}01")), Parsed::Value("HN 01".to_owned()));
+        for bad in [
+            "HN\u{200b}01",
+            "\u{feff}HN-01",
+            "HN-01\u{202e}",
+            "\u{2066}HN",
+        ] {
+            assert_eq!(
+                pps_id(&s(bad)),
+                Parsed::Refused(Refusal::Invisible),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(pps_id(&s("\u{a0}")), Parsed::Empty);
     }
 
     #[test]

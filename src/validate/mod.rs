@@ -226,14 +226,15 @@ impl<'a> Checker<'a> {
             Parsed::Value(_) => return,
             Parsed::Empty if !required => return,
             Parsed::Empty => Rule::MissingValue,
-            Parsed::Bad => Rule::BadValue,
+            Parsed::Bad | Parsed::Refused(_) => Rule::BadValue,
             Parsed::Negative => Rule::Negative,
         };
         let column = self.sheet(place).column_label(column_index);
         let raw_text = value::raw(raw);
-        let message = match rule {
-            Rule::MissingValue => rules::missing_value(&column),
-            Rule::BadValue => rules::bad_value(kind, &column, &raw_text),
+        let message = match (rule, parsed) {
+            (_, Parsed::Refused(refusal)) => rules::refused(*refusal, &column, &raw_text),
+            (Rule::MissingValue, _) => rules::missing_value(&column),
+            (Rule::BadValue, _) => rules::bad_value(kind, &column, &raw_text),
             _ => rules::negative(&column, &raw_text),
         };
         self.reject(
@@ -376,17 +377,20 @@ impl<'a> Checker<'a> {
 
 /// Checks everything that was read. `period` decides which count rows are
 /// `later`; `latest` becomes the latest month with an accepted row.
+/// `current` is the current calendar month ("today"): count rows for a
+/// month after it are `future_period`, so they never decide `latest`.
 pub fn check(
     ingested: &Ingested,
     regions: &Regions,
     period: PeriodChoice,
+    current: Month,
 ) -> Result<Validated, Error> {
     let mut ck = Checker::new(ingested);
 
     files_and_sheets(&mut ck);
     let (partnerships, register_rejects) = register(&mut ck, regions)?;
     let targets = targets(&mut ck, &partnerships, &register_rejects);
-    let kept_counts = counts(&mut ck, &partnerships, &register_rejects);
+    let kept_counts = counts(&mut ck, &partnerships, &register_rejects, current);
 
     let period = match period {
         PeriodChoice::Month(m) => m,
@@ -469,6 +473,11 @@ fn files_and_sheets(ck: &mut Checker<'_>) {
                 row: None,
             };
             match &sheet.header {
+                None if sheet.hidden => ck.warn(
+                    place,
+                    String::new(),
+                    rules::hidden_sheet(),
+                ),
                 None if !sheet.empty => ck.warn(
                     place,
                     String::new(),
@@ -673,7 +682,7 @@ fn targets<'a>(
             ck.cell(place, 0, &r.cells[0], &r.pps_id, Kind::Text, true, ctx);
             ck.cell(place, 1, &r.cells[1], &r.year, Kind::Year, true, ctx);
             match &r.indicator {
-                Parsed::Empty => {
+                Parsed::Empty | Parsed::Refused(_) => {
                     ck.cell(place, 2, &r.cells[2], &r.indicator, Kind::Text, true, ctx);
                 }
                 Parsed::Bad | Parsed::Negative => {
@@ -734,6 +743,7 @@ fn counts<'a>(
     ck: &mut Checker<'a>,
     partnerships: &HashMap<String, Partnership>,
     register_rejects: &HashMap<String, String>,
+    current: Month,
 ) -> Vec<CountCandidate> {
     let ingested = ck.ingested;
     let counts = |rows: &'a Rows| match rows {
@@ -745,7 +755,13 @@ fn counts<'a>(
         .into_par_iter()
         .map(|(f, s, rows)| {
             let mut local = Checker::new(ingested);
-            let candidates = count_sheet(&mut local, (f, s, rows), partnerships, register_rejects);
+            let candidates = count_sheet(
+                &mut local,
+                (f, s, rows),
+                partnerships,
+                register_rejects,
+                current,
+            );
             (local, candidates)
         })
         .collect();
@@ -764,6 +780,7 @@ fn count_sheet(
     (f, s, rows): (usize, usize, &[CountRow]),
     partnerships: &HashMap<String, Partnership>,
     register_rejects: &HashMap<String, String>,
+    current: Month,
 ) -> Vec<CountCandidate> {
     let ingested = ck.ingested;
     let mut candidates = Vec::with_capacity(rows.len());
@@ -777,6 +794,19 @@ fn count_sheet(
         ck.cell(place, 1, &r.cells[1], &r.month, Kind::Period, true, ctx);
         for (i, v) in r.values.iter().enumerate() {
             ck.cell(place, i + 2, &r.cells[i + 2], v, Kind::Count, false, ctx);
+        }
+        if let Some(m) = month
+            && m > current
+        {
+            ck.reject(
+                place,
+                1,
+                value::raw(&r.cells[1]),
+                Rule::FuturePeriod,
+                rules::future_period(&m.to_string(), &current.to_string()),
+                id,
+                month,
+            );
         }
         let partnership = known_pps(
             ck,

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::ingest::value::Refusal;
+
 /// A broken rule: one line in the rejects file.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 pub enum Rule {
@@ -17,12 +19,13 @@ pub enum Rule {
     UnknownPps,
     BeforeStart,
     AfterEnd,
+    FuturePeriod,
     MkbExceedsTotal,
     DuplicateConflict,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 13] = [
+    pub const ALL: [Rule; 14] = [
         Rule::UnreadableFile,
         Rule::MissingColumn,
         Rule::MissingValue,
@@ -34,6 +37,7 @@ impl Rule {
         Rule::UnknownPps,
         Rule::BeforeStart,
         Rule::AfterEnd,
+        Rule::FuturePeriod,
         Rule::MkbExceedsTotal,
         Rule::DuplicateConflict,
     ];
@@ -51,6 +55,7 @@ impl Rule {
             Rule::UnknownPps => "unknown_pps",
             Rule::BeforeStart => "before_start",
             Rule::AfterEnd => "after_end",
+            Rule::FuturePeriod => "future_period",
             Rule::MkbExceedsTotal => "mkb_exceeds_total",
             Rule::DuplicateConflict => "duplicate_conflict",
         }
@@ -159,6 +164,35 @@ pub fn after_end(pps_id: &str, month: &str, end: &str) -> String {
     format!(
         "Periode {month} ligt na de eindmaand van '{pps_id}' ({end}). Controleer de periode, of de einddatum in het register."
     )
+}
+
+pub fn future_period(month: &str, current: &str) -> String {
+    format!(
+        "Periode {month} ligt na de huidige maand ({current}). Een maand in de toekomst kan nog niet zijn aangeleverd; controleer de periode (vaak is het jaar verkeerd getypt)."
+    )
+}
+
+/// The message for a non-empty cell whose content may not be used.
+pub fn refused(refusal: Refusal, column: &str, raw: &str) -> String {
+    match refusal {
+        Refusal::UncachedFormula => format!(
+            "{} in kolom '{column}' is een formule zonder berekende waarde: open het bestand in Excel of LibreOffice en sla het op (dan wordt de uitkomst bewaard).",
+            shown(raw)
+        ),
+        Refusal::TooLarge => format!(
+            "{} in kolom '{column}' is groter dan 1.000.000; zo veel kan het niet zijn. Controleer het getal.",
+            shown(raw)
+        ),
+        Refusal::Invisible => format!(
+            "{} in kolom '{column}' bevat onzichtbare tekens (zoals een zero-width space of een schrijfrichtingsteken), waardoor het op een andere pps_id lijkt zonder het te zijn. Typ de waarde opnieuw in.",
+            shown(raw)
+        ),
+    }
+}
+
+/// The warning for a hidden or very hidden sheet.
+pub fn hidden_sheet() -> String {
+    "Blad genegeerd: het blad is verborgen (of zeer verborgen) en wordt niet gelezen. Maak het blad zichtbaar als de gegevens erop moeten meetellen.".to_owned()
 }
 
 pub fn mkb_exceeds_total(mkb: i64, total: i64) -> String {

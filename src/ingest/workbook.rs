@@ -1,0 +1,330 @@
+//! Workbooks (`.xlsx`, `.xlsm`, `.ods`, `.xls`) → sparse sheets, within the
+//! limits.
+//!
+//! The content decides the reader, not the extension: a zip is xlsx or ods,
+//! a compound file is xls. Each format is checked before calamine opens it
+//! (the zip package, see [`super::package`]; the compound file, see
+//! [`super::xls`]; an ods sheet's rectangle, here). xlsx sheets are read
+//! cell by cell with calamine's cell reader, so memory follows what a sheet
+//! holds. Hidden and very hidden sheets are listed but not read. A formula
+//! cell is read by its stored result; one without a stored result is kept
+//! as such ([`Value::UncachedFormula`]) for validation to reject.
+
+use std::io::{BufReader, Cursor, Read};
+
+use calamine::{Data, Ods, Reader, SheetType, SheetVisible, Xls, Xlsx};
+
+use super::limits::{Grid, Limits, Refused, Value, dutch_number};
+use super::{package, xls};
+use crate::model::cut_text;
+
+/// One worksheet as read.
+#[derive(Debug)]
+pub struct RawSheet {
+    pub name: String,
+    /// Hidden or very hidden: not read.
+    pub hidden: bool,
+    pub cells: Vec<(u32, u32, Value)>,
+}
+
+fn unreadable(e: impl std::fmt::Display) -> Refused {
+    Refused(format!(
+        "het bestand is geen leesbare spreadsheet (technisch: {})",
+        cut_text(&e.to_string())
+    ))
+}
+
+/// Reads every worksheet of a workbook. `ods_first`: the extension says
+/// ods, so a zip is tried as ods first.
+pub fn read(bytes: &[u8], ods_first: bool, limits: &Limits) -> Result<Vec<RawSheet>, Refused> {
+    if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        if is_encrypted_ooxml(bytes) {
+            return Err(Refused(
+                "het bestand is beveiligd met een wachtwoord (versleuteld)".to_owned(),
+            ));
+        }
+        return read_xls(bytes, limits);
+    }
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return Err(Refused(
+            "het bestand is geen spreadsheet (geen xlsx-, xls- of ods-inhoud)".to_owned(),
+        ));
+    }
+    package::check(bytes, limits)?;
+    let is_ods = {
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
+        let has = |zip: &mut zip::ZipArchive<_>, name: &str| zip.by_name(name).is_ok();
+        let ods = has(&mut zip, "content.xml") && has(&mut zip, "mimetype");
+        let xlsx = has(&mut zip, "xl/workbook.xml") || has(&mut zip, "[Content_Types].xml");
+        if ods && xlsx { ods_first } else { ods }
+    };
+    if is_ods {
+        read_ods(bytes, limits)
+    } else {
+        read_xlsx(bytes, limits)
+    }
+}
+
+/// An encrypted xlsx is an OLE compound file holding an `EncryptedPackage`
+/// stream; calamine would report it as a broken `.xls`.
+fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
+    let needle: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+}
+
+fn hidden(name: &str) -> RawSheet {
+    RawSheet {
+        name: cut_text(name).into_owned(),
+        hidden: true,
+        cells: Vec::new(),
+    }
+}
+
+fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<RawSheet>, Refused> {
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
+    let sheets: Vec<calamine::Sheet> = workbook
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == SheetType::WorkSheet)
+        .cloned()
+        .collect();
+    let mut out = Vec::with_capacity(sheets.len());
+    for sheet in sheets {
+        if sheet.visible != SheetVisible::Visible {
+            out.push(hidden(&sheet.name));
+            continue;
+        }
+        let name = cut_text(&sheet.name).into_owned();
+        let mut grid = Grid::new(&name, limits);
+        let mut reader = workbook
+            .worksheet_cells_reader(&sheet.name)
+            .map_err(|e| unreadable(format!("blad '{name}': {e}")))?;
+        while let Some(cell) = reader
+            .next_cell_with_formula_metadata()
+            .map_err(|e| unreadable(format!("blad '{name}': {e}")))?
+        {
+            let (row, col) = cell.pos;
+            let value = match (cell.formula, cell.value) {
+                (Some(formula), calamine::DataRef::Empty) => {
+                    Value::UncachedFormula(formula_text(&formula))
+                }
+                (_, value) => Value::Data(Data::from(value)),
+            };
+            grid.push(row, col, value)?;
+        }
+        out.push(RawSheet {
+            name,
+            hidden: false,
+            cells: grid.finish(),
+        });
+    }
+    Ok(out)
+}
+
+fn formula_text(formula: &calamine::XlsxFormulaMetadata) -> String {
+    match formula {
+        calamine::XlsxFormulaMetadata::Normal { formula }
+        | calamine::XlsxFormulaMetadata::Shared { formula, .. } => formula.clone(),
+        _ => String::new(),
+    }
+}
+
+fn read_ods(bytes: &[u8], limits: &Limits) -> Result<Vec<RawSheet>, Refused> {
+    ods_footprint(bytes, limits)?;
+    let mut workbook: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(unreadable)?;
+    let sheets: Vec<calamine::Sheet> = workbook.sheets_metadata().to_vec();
+    let mut out = Vec::with_capacity(sheets.len());
+    for sheet in sheets {
+        if sheet.visible != SheetVisible::Visible {
+            out.push(hidden(&sheet.name));
+            continue;
+        }
+        let name = cut_text(&sheet.name).into_owned();
+        let range = workbook.worksheet_range(&sheet.name).map_err(unreadable)?;
+        let formulas = workbook
+            .worksheet_formula(&sheet.name)
+            .map_err(unreadable)?;
+        let mut grid = Grid::new(&name, limits);
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        for (r, c, cell) in range.used_cells() {
+            grid.push(r0 + r as u32, c0 + c as u32, Value::Data(cell.clone()))?;
+        }
+        let (f0, g0) = formulas.start().unwrap_or((0, 0));
+        for (r, c, formula) in formulas.used_cells() {
+            let at = (f0 + r as u32, g0 + c as u32);
+            if !formula.is_empty() && range.get_value(at).is_none_or(|v| matches!(v, Data::Empty)) {
+                let text = formula.strip_prefix("of:=").unwrap_or(formula);
+                grid.push(at.0, at.1, Value::UncachedFormula(text.to_owned()))?;
+            }
+        }
+        out.push(RawSheet {
+            name,
+            hidden: false,
+            cells: grid.finish(),
+        });
+    }
+    Ok(out)
+}
+
+/// calamine's ods reader builds each sheet as a dense rectangle (repeated
+/// rows and columns written out): this reads `content.xml` first, as a
+/// stream, and refuses a sheet whose rectangle, or whose cells before
+/// expansion, exceed the cells limit.
+fn ods_footprint(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
+    use quick_xml::events::{BytesStart, Event};
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
+    let Ok(content) = zip.by_name("content.xml") else {
+        // calamine says what is missing.
+        return Ok(());
+    };
+    let mut reader = quick_xml::Reader::from_reader(BufReader::new(content.take(u64::MAX)));
+    let repeat = |e: &BytesStart<'_>, name: &str| -> u64 {
+        e.try_get_attribute(name)
+            .ok()
+            .flatten()
+            .and_then(|a| a.value.trim().parse().ok())
+            .unwrap_or(1)
+    };
+    let has = |e: &BytesStart<'_>, name: &str| e.try_get_attribute(name).ok().flatten().is_some();
+    let too_big = |table: &str| {
+        Refused(format!(
+            "blad '{}' van het ods-bestand beslaat een rechthoek van meer dan {} cellen (ods-bladen worden als volledige rechthoek gelezen; sla het bestand op als .xlsx)",
+            cut_text(table),
+            dutch_number(limits.max_cells)
+        ))
+    };
+    let mut buf = Vec::new();
+    let mut table = String::new();
+    // Per table: rows so far (expanded), cells before expansion, and the
+    // rectangle of non-empty cells (rows, columns).
+    let (mut row_no, mut stored) = (0u64, 0u64);
+    let (mut rows, mut cols) = ((u64::MAX, 0u64), (u64::MAX, 0u64));
+    // Per row: its repeat count, the column reached, the end of its last
+    // non-empty cell, its first non-empty column.
+    let (mut row_repeat, mut col, mut row_end, mut row_first) = (1u64, 0u64, 0u64, u64::MAX);
+    let finish_row = |row_no: &mut u64,
+                      stored: &mut u64,
+                      rows: &mut (u64, u64),
+                      cols: &mut (u64, u64),
+                      (repeat, end, first): (u64, u64, u64)| {
+        let repeat = repeat.min(1_048_576u64.saturating_sub(*row_no));
+        if end > 0 {
+            *stored += end;
+            *rows = (rows.0.min(*row_no), rows.1.max(*row_no + repeat.max(1) - 1));
+            *cols = (cols.0.min(first), cols.1.max(end - 1));
+        }
+        *row_no += repeat;
+    };
+    loop {
+        buf.clear();
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(Event::Eof) | Err(_) => return Ok(()),
+            Ok(event) => event,
+        };
+        let (start, empty) = match &event {
+            Event::Start(e) => (Some(e), false),
+            Event::Empty(e) => (Some(e), true),
+            _ => (None, false),
+        };
+        if let Some(e) = start {
+            match e.name().as_ref() {
+                "table:table" => {
+                    table = e
+                        .try_get_attribute("table:name")
+                        .ok()
+                        .flatten()
+                        .map(|a| a.value.into_owned())
+                        .unwrap_or_default();
+                    (row_no, stored) = (0, 0);
+                    (rows, cols) = ((u64::MAX, 0), (u64::MAX, 0));
+                }
+                "table:table-row" => {
+                    (row_repeat, col, row_end, row_first) =
+                        (repeat(e, "table:number-rows-repeated"), 0, 0, u64::MAX);
+                    if empty {
+                        finish_row(
+                            &mut row_no,
+                            &mut stored,
+                            &mut rows,
+                            &mut cols,
+                            (row_repeat, 0, 0),
+                        );
+                    }
+                }
+                "table:table-cell" | "table:covered-table-cell" => {
+                    let n = repeat(e, "table:number-columns-repeated").min(16_384);
+                    let filled = !empty || has(e, "office:value-type") || has(e, "table:formula");
+                    if filled {
+                        row_first = row_first.min(col);
+                        row_end = (col + n).min(16_384);
+                    }
+                    col = (col + n).min(16_384);
+                }
+                _ => {}
+            }
+        }
+        if let Event::End(e) = &event {
+            match e.name().as_ref() {
+                "table:table-row" => {
+                    finish_row(
+                        &mut row_no,
+                        &mut stored,
+                        &mut rows,
+                        &mut cols,
+                        (row_repeat, row_end, row_first),
+                    );
+                    if stored > limits.max_cells {
+                        return Err(too_big(&table));
+                    }
+                }
+                "table:table" if rows.0 != u64::MAX => {
+                    let area = (rows.1 - rows.0 + 1).saturating_mul(cols.1 - cols.0 + 1);
+                    if area > limits.max_cells {
+                        return Err(too_big(&table));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<RawSheet>, Refused> {
+    let guarded = xls::guard(bytes, limits)?;
+    let mut workbook: Xls<_> = Xls::new(Cursor::new(guarded.as_slice())).map_err(|e| {
+        if matches!(e, calamine::XlsError::Password) {
+            Refused("het bestand is beveiligd met een wachtwoord".to_owned())
+        } else {
+            unreadable(e)
+        }
+    })?;
+    let sheets: Vec<calamine::Sheet> = workbook
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == SheetType::WorkSheet)
+        .cloned()
+        .collect();
+    let mut out = Vec::with_capacity(sheets.len());
+    for sheet in sheets {
+        if sheet.visible != SheetVisible::Visible {
+            out.push(hidden(&sheet.name));
+            continue;
+        }
+        let name = cut_text(&sheet.name).into_owned();
+        let range = workbook.worksheet_range(&sheet.name).map_err(unreadable)?;
+        let mut grid = Grid::new(&name, limits);
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        for (r, c, cell) in range.used_cells() {
+            grid.push(r0 + r as u32, c0 + c as u32, Value::Data(cell.clone()))?;
+        }
+        out.push(RawSheet {
+            name,
+            hidden: false,
+            cells: grid.finish(),
+        });
+    }
+    Ok(out)
+}
