@@ -31,7 +31,10 @@ use clap::{Parser, Subcommand};
 static ALLOCATOR: worker::NamingAllocator = worker::NamingAllocator;
 
 #[derive(Debug, Parser)]
-#[command(name = "pps-fuzz", about = "Mutation fuzzer for pps-monitor's ingest and validation")]
+#[command(
+    name = "pps-fuzz",
+    about = "Mutation fuzzer for pps-monitor's ingest and validation"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Sub>,
@@ -66,6 +69,9 @@ struct Cli {
     /// Where crashing cases and the summary go.
     #[arg(long, default_value = "target/pps-fuzz")]
     out: PathBuf,
+    /// Stop handing out cases after this many seconds.
+    #[arg(long)]
+    max_seconds: Option<u64>,
     /// Seconds between progress lines.
     #[arg(long, default_value_t = 30)]
     progress: u64,
@@ -110,7 +116,10 @@ fn main() -> ExitCode {
 
 fn run(mut cli: Cli) -> Result<ExitCode, String> {
     if cli.corpus.is_empty() {
-        cli.corpus = vec![PathBuf::from("input"), PathBuf::from("tests/fixtures/office")];
+        cli.corpus = vec![
+            PathBuf::from("input"),
+            PathBuf::from("tests/fixtures/office"),
+        ];
     }
     if cli.base.is_empty() {
         cli.base = vec![
@@ -136,7 +145,12 @@ fn run(mut cli: Cli) -> Result<ExitCode, String> {
             let corpus = corpus::Corpus::load(&cli.corpus)?;
             let case = mutate::generate(&corpus, cli.seed, index);
             std::fs::write(&write, &case.bytes).map_err(|e| format!("{}: {e}", write.display()))?;
-            println!("{} ({} bytes, read as {})", case.describe(), case.bytes.len(), case.name);
+            println!(
+                "{} ({} bytes, read as {})",
+                case.describe(),
+                case.bytes.len(),
+                case.name
+            );
             Ok(ExitCode::SUCCESS)
         }
         Some(Sub::Replay { files }) => {
@@ -155,23 +169,42 @@ fn run(mut cli: Cli) -> Result<ExitCode, String> {
                 );
             }
             single.close();
-            Ok(if bad { ExitCode::from(3) } else { ExitCode::SUCCESS })
+            Ok(if bad {
+                ExitCode::from(3)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
-        Some(Sub::Minimize { file, write, budget }) => {
+        Some(Sub::Minimize {
+            file,
+            write,
+            budget,
+        }) => {
             let mut single = pool::Single::new(spawn, timeout);
             let first = single.run(&file)?;
             if first.signature.starts_with("ok:") {
                 single.close();
-                return Err(format!("{} does not crash ({})", file.display(), first.signature));
+                return Err(format!(
+                    "{} does not crash ({})",
+                    file.display(),
+                    first.signature
+                ));
             }
             let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-            let name = file
-                .file_name()
-                .map_or_else(|| "case.xlsx".to_owned(), |n| n.to_string_lossy().into_owned());
+            let name = file.file_name().map_or_else(
+                || "case.xlsx".to_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            );
             let scratch = std::env::temp_dir().join(format!("pps-fuzz-min-{}", std::process::id()));
             std::fs::create_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
-            let (small, attempts) =
-                minimize::minimize(&mut single, &scratch, &name, &bytes, &first.signature, budget)?;
+            let (small, attempts) = minimize::minimize(
+                &mut single,
+                &scratch,
+                &name,
+                &bytes,
+                &first.signature,
+                budget,
+            )?;
             single.close();
             let _ = std::fs::remove_dir_all(&scratch);
             std::fs::write(&write, &small).map_err(|e| format!("{}: {e}", write.display()))?;
@@ -210,10 +243,15 @@ fn run(mut cli: Cli) -> Result<ExitCode, String> {
                 timeout,
                 out: cli.out,
                 progress: Duration::from_secs(cli.progress.max(1)),
+                max_time: cli.max_seconds.map(Duration::from_secs),
             };
             let tally = pool::fuzz(&run, &spawn, &corpus)?;
             let (crash, _) = tally.site_counts();
-            Ok(if crash == 0 { ExitCode::SUCCESS } else { ExitCode::from(3) })
+            Ok(if crash == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(3)
+            })
         }
     }
 }

@@ -34,43 +34,42 @@ pub fn minimize(
         Ok(single.run(&path)?.signature == signature)
     };
     let mut best = original.to_vec();
-    if let Some(mut entries) = unzip(original) {
-        if let Some(zipped) = zip_stored(&entries) {
-            if same(&zipped, &mut attempts)? {
-                best = zipped;
-                let mut i = 0;
-                while i < entries.len() && attempts < budget {
-                    let mut fewer = entries.clone();
-                    fewer.remove(i);
-                    match zip_stored(&fewer) {
-                        Some(z) if same(&z, &mut attempts)? => {
-                            entries = fewer;
-                            best = z;
-                        }
-                        _ => i += 1,
-                    }
+    if let Some(mut entries) = unzip(original)
+        && let Some(zipped) = zip_stored(&entries)
+        && same(&zipped, &mut attempts)?
+    {
+        best = zipped;
+        let mut i = 0;
+        while i < entries.len() && attempts < budget {
+            let mut fewer = entries.clone();
+            fewer.remove(i);
+            match zip_stored(&fewer) {
+                Some(z) if same(&z, &mut attempts)? => {
+                    entries = fewer;
+                    best = z;
                 }
-                let mut order: Vec<usize> = (0..entries.len()).collect();
-                order.sort_by_key(|&i| std::cmp::Reverse(entries[i].1.len()));
-                for i in order {
-                    let content = entries[i].1.clone();
-                    let shrunk = ddmin(&content, budget, &mut attempts, |candidate, attempts| {
-                        let mut trial = entries.clone();
-                        trial[i].1 = candidate.to_vec();
-                        match zip_stored(&trial) {
-                            Some(z) => same(&z, attempts),
-                            None => Ok(false),
-                        }
-                    })?;
-                    entries[i].1 = shrunk;
-                    if let Some(z) = zip_stored(&entries) {
-                        best = z;
-                    }
-                }
-                let _ = std::fs::remove_file(&path);
-                return Ok((best, attempts));
+                _ => i += 1,
             }
         }
+        let mut order: Vec<usize> = (0..entries.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(entries[i].1.len()));
+        for i in order {
+            let content = entries[i].1.clone();
+            let shrunk = ddmin(&content, budget, &mut attempts, |candidate, attempts| {
+                let mut trial = entries.clone();
+                trial[i].1 = candidate.to_vec();
+                match zip_stored(&trial) {
+                    Some(z) => same(&z, attempts),
+                    None => Ok(false),
+                }
+            })?;
+            entries[i].1 = shrunk;
+            if let Some(z) = zip_stored(&entries) {
+                best = z;
+            }
+        }
+        let _ = std::fs::remove_file(&path);
+        return Ok((best, attempts));
     }
     best = ddmin(&best, budget, &mut attempts, |candidate, attempts| {
         same(candidate, attempts)

@@ -37,9 +37,10 @@
 //!   hostile values (`=HYPERLINK(…)`, `1e308`, `okt 2062`), very wide
 //!   headers.
 //!
-//! Occasionally (4 %) the case also gets another spreadsheet extension, so
+//! A case is cut at 24 MiB ([`MAX_CASE_BYTES`]). Occasionally (4 %) the case also gets another spreadsheet extension, so
 //! a zip is read as `.xls` or a CFB file as `.csv`.
 
+use std::fmt::Write as _;
 use std::io::{Cursor, Read, Write};
 
 use zip::write::SimpleFileOptions;
@@ -65,6 +66,11 @@ impl Case {
         format!("{} <- {}", self.steps.join(" + "), self.seed)
     }
 }
+
+/// Cases are cut to this size: larger files are refused by ingest's file
+/// size limit before any reader sees them (100 MB by default), so bigger
+/// cases would only cost time.
+pub const MAX_CASE_BYTES: usize = 24 << 20;
 
 const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
@@ -125,6 +131,11 @@ pub fn generate(corpus: &Corpus, seed: u64, index: u64) -> Case {
         let (step, breaks) = mutate(&mut rng, &mut bytes, source.kind, intact);
         intact &= !breaks;
         steps.push(step);
+        if bytes.len() > MAX_CASE_BYTES {
+            bytes.truncate(MAX_CASE_BYTES);
+            steps.push(format!("cap@{MAX_CASE_BYTES}"));
+            intact = false;
+        }
     }
     if rng.chance(4) {
         let ext = *rng.pick(&["xlsx", "xlsm", "xls", "ods", "csv"]);
@@ -144,10 +155,12 @@ pub fn generate(corpus: &Corpus, seed: u64, index: u64) -> Case {
 /// file's structure (after which only byte-level steps follow).
 fn mutate(rng: &mut Rng, bytes: &mut Vec<u8>, kind: Kind, intact: bool) -> (String, bool) {
     let roll = rng.below(100);
-    if intact && bytes.starts_with(b"PK\x03\x04") && roll < 60 {
-        if let Some(done) = zip_step(rng, bytes) {
-            return done;
-        }
+    if intact
+        && bytes.starts_with(b"PK\x03\x04")
+        && roll < 60
+        && let Some(done) = zip_step(rng, bytes)
+    {
+        return done;
     }
     if bytes.starts_with(&CFB_MAGIC) && roll < 55 {
         return (cfb_step(rng, bytes), true);
@@ -356,9 +369,11 @@ fn zip_step(rng: &mut Rng, bytes: &mut Vec<u8>) -> Option<(String, bool)> {
 
 /// Overwrites a field of a local header, a central directory record or
 /// the end record with an interesting value.
+/// A header field: offset from the signature, width in bytes, name.
+type Field = (usize, u8, &'static str);
+
 fn patch_headers(rng: &mut Rng, bytes: &mut [u8]) -> String {
-    let mut spots: Vec<(usize, &'static [(usize, u8, &'static str)])> = Vec::new();
-    const LOCAL: &[(usize, u8, &str)] = &[
+    const LOCAL: &[Field] = &[
         (8, 2, "method"),
         (14, 4, "crc"),
         (18, 4, "csize"),
@@ -366,7 +381,7 @@ fn patch_headers(rng: &mut Rng, bytes: &mut [u8]) -> String {
         (26, 2, "namelen"),
         (28, 2, "extralen"),
     ];
-    const CENTRAL: &[(usize, u8, &str)] = &[
+    const CENTRAL: &[Field] = &[
         (10, 2, "method"),
         (20, 4, "csize"),
         (24, 4, "usize"),
@@ -375,13 +390,14 @@ fn patch_headers(rng: &mut Rng, bytes: &mut [u8]) -> String {
         (32, 2, "commentlen"),
         (42, 4, "offset"),
     ];
-    const END: &[(usize, u8, &str)] = &[
+    const END: &[Field] = &[
         (8, 2, "entries-here"),
         (10, 2, "entries"),
         (12, 4, "cdsize"),
         (16, 4, "cdoffset"),
         (20, 2, "commentlen"),
     ];
+    let mut spots: Vec<(usize, &'static [Field])> = Vec::new();
     for i in 0..bytes.len().saturating_sub(4) {
         match &bytes[i..i + 4] {
             b"PK\x03\x04" => spots.push((i, LOCAL)),
@@ -554,7 +570,7 @@ fn xml_step(rng: &mut Rng, data: &mut Vec<u8>) -> (String, bool) {
                 let n = rng.size(16_384);
                 let mut s = String::new();
                 for c in 0..n {
-                    s.push_str(&format!("<c r=\"{}{r}\"><v>{c}</v></c>", column_name(c)));
+                    let _ = write!(s, "<c r=\"{}{r}\"><v>{c}</v></c>", column_name(c));
                 }
                 (r, s)
             };
@@ -642,11 +658,7 @@ fn xml_step(rng: &mut Rng, data: &mut Vec<u8>) -> (String, bool) {
                 return (format!("target={value}"), false);
             }
             let at = *rng.pick(&spots) + 7;
-            let state = rng.pick(&[
-                "state=\"hidden\" ",
-                "state=\"veryHidden\" ",
-                "state=\"x\" ",
-            ]);
+            let state = rng.pick(&["state=\"hidden\" ", "state=\"veryHidden\" ", "state=\"x\" "]);
             data.splice(at..at, state.bytes());
             (format!("sheet-{state}"), false)
         }
@@ -663,18 +675,18 @@ fn ods_repeat(rng: &mut Rng, data: &mut Vec<u8>) -> (String, bool) {
         (b"<table:table-row", "table:number-rows-repeated"),
         (b"<table:table-column", "table:number-columns-repeated"),
     ];
-    if rng.chance(30) {
-        if let Some(at) = find(data, b"</table:table-row>") {
-            let kind = rng.pick(&[
-                "office:value-type=\"float\" office:value=\"1\"",
-                "office:value-type=\"string\"",
-            ]);
-            let cell = format!(
-                "<table:table-cell {kind} table:number-columns-repeated=\"{value}\"><text:p>1</text:p></table:table-cell>"
-            );
-            data.splice(at..at, cell.into_bytes());
-            return (format!("ods-valued-cell-repeat={value}"), false);
-        }
+    if rng.chance(30)
+        && let Some(at) = find(data, b"</table:table-row>")
+    {
+        let kind = rng.pick(&[
+            "office:value-type=\"float\" office:value=\"1\"",
+            "office:value-type=\"string\"",
+        ]);
+        let cell = format!(
+            "<table:table-cell {kind} table:number-columns-repeated=\"{value}\"><text:p>1</text:p></table:table-cell>"
+        );
+        data.splice(at..at, cell.into_bytes());
+        return (format!("ods-valued-cell-repeat={value}"), false);
     }
     let (tag, attr) = *rng.pick(target);
     let spots = find_all(data, tag, 10_000);
@@ -745,9 +757,9 @@ fn write_u16(bytes: &mut [u8], at: usize, v: u16) -> bool {
 
 /// BIFF record types worth aiming at.
 const BIFF: [u16; 26] = [
-    0x0809, 0x000A, 0x0085, 0x00FC, 0x003C, 0x0200, 0x0208, 0x0203, 0x00FD, 0x027E, 0x00BD,
-    0x0204, 0x0006, 0x0207, 0x0201, 0x00BE, 0x00E0, 0x041E, 0x0031, 0x0042, 0x002F, 0x00FF,
-    0x00D7, 0x020B, 0x0205, 0x00E5,
+    0x0809, 0x000A, 0x0085, 0x00FC, 0x003C, 0x0200, 0x0208, 0x0203, 0x00FD, 0x027E, 0x00BD, 0x0204,
+    0x0006, 0x0207, 0x0201, 0x00BE, 0x00E0, 0x041E, 0x0031, 0x0042, 0x002F, 0x00FF, 0x00D7, 0x020B,
+    0x0205, 0x00E5,
 ];
 
 fn cfb_step(rng: &mut Rng, bytes: &mut Vec<u8>) -> String {
@@ -823,13 +835,20 @@ fn cfb_step(rng: &mut Rng, bytes: &mut Vec<u8>) -> String {
                 2 => write_u16(bytes, at + offset, v as u16),
                 _ => write_u32(bytes, at + offset, v),
             };
-            format!("cfb:dir[{e}].{what}={v:#x}{}", if ok { "" } else { "(past end)" })
+            format!(
+                "cfb:dir[{e}].{what}={v:#x}{}",
+                if ok { "" } else { "(past end)" }
+            )
         }
         50..62 => {
             let fat = read_u32(bytes, 76).unwrap_or(0) as usize;
             let base = (fat + 1) * sector;
             let k = rng.below(sector / 4);
-            let v = if rng.chance(30) { k as u32 } else { interesting(rng, sectors) };
+            let v = if rng.chance(30) {
+                k as u32
+            } else {
+                interesting(rng, sectors)
+            };
             let ok = write_u32(bytes, base + 4 * k, v);
             format!("cfb:fat[{k}]={v:#x}{}", if ok { "" } else { "(past end)" })
         }
@@ -901,13 +920,17 @@ fn csv_step(rng: &mut Rng, bytes: &mut Vec<u8>) -> String {
         .map_or(bytes.len(), |p| line + p);
     match rng.below(100) {
         0..22 => {
-            let delim = *rng.pick(&[b';', b',', b'\t']);
+            let delim = *rng.pick(b";,\t");
             let n = if rng.chance(60) {
                 *rng.pick(&[1000usize, 16_383, 16_384, 16_385, 65_535, 65_536, 70_000])
             } else {
                 rng.size(200_000)
             };
-            let at = if rng.chance(50) { lines.first().map_or(0, |_| first_line_end(bytes)) } else { line_end };
+            let at = if rng.chance(50) {
+                lines.first().map_or(0, |_| first_line_end(bytes))
+            } else {
+                line_end
+            };
             bytes.splice(at..at, std::iter::repeat_n(delim, n));
             format!("csv:delimiters×{n}@{at}")
         }
@@ -917,7 +940,7 @@ fn csv_step(rng: &mut Rng, bytes: &mut Vec<u8>) -> String {
             } else {
                 rng.size(1 << 20)
             };
-            let fill = *rng.pick(&[b';', b'a', b'"', b',', b'9', b' ']);
+            let fill = *rng.pick(b";a\",9 ");
             let mut insert = vec![fill; n];
             insert.push(b'\n');
             bytes.splice(line..line, insert);
@@ -925,7 +948,7 @@ fn csv_step(rng: &mut Rng, bytes: &mut Vec<u8>) -> String {
         }
         36..46 => {
             let row = bytes[line..line_end].to_vec();
-            let n = rng.size(100_000);
+            let n = rng.size(100_000).min(MAX_CASE_BYTES / (row.len() + 1));
             let mut insert = Vec::with_capacity((row.len() + 1) * n);
             for _ in 0..n {
                 insert.extend_from_slice(&row);
@@ -994,7 +1017,9 @@ fn csv_step(rng: &mut Rng, bytes: &mut Vec<u8>) -> String {
             let fields: Vec<usize> = (line..line_end)
                 .filter(|&i| matches!(bytes[i], b';' | b',' | b'\t'))
                 .collect();
-            let start = fields.get(rng.below(fields.len() + 1)).map_or(line, |p| p + 1);
+            let start = fields
+                .get(rng.below(fields.len() + 1))
+                .map_or(line, |p| p + 1);
             let end = bytes[start..line_end]
                 .iter()
                 .position(|&b| matches!(b, b';' | b',' | b'\t'))
@@ -1018,4 +1043,77 @@ fn first_line_end(bytes: &[u8]) -> usize {
         .iter()
         .position(|&b| b == b'\n' || b == b'\r')
         .unwrap_or(bytes.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn corpus() -> Corpus {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+        Corpus::load(&[root.join("input"), root.join("tests/fixtures/office")])
+            .expect("the sample input is there")
+    }
+
+    #[test]
+    fn a_case_is_named_by_seed_and_index() {
+        let corpus = corpus();
+        for index in [0, 1, 17, 874, 34_780] {
+            let a = generate(&corpus, 1, index);
+            let b = generate(&corpus, 1, index);
+            assert_eq!(a.bytes, b.bytes);
+            assert_eq!(a.describe(), b.describe());
+        }
+        assert_ne!(generate(&corpus, 1, 5).bytes, generate(&corpus, 2, 5).bytes);
+    }
+
+    #[test]
+    fn cases_differ_from_their_seed_and_cover_every_kind() {
+        let corpus = corpus();
+        let mut changed = 0;
+        let mut kinds = std::collections::BTreeSet::new();
+        for index in 0..200 {
+            let case = generate(&corpus, 7, index);
+            let seed = corpus.seeds.iter().find(|s| s.path == case.seed).unwrap();
+            kinds.insert(seed.kind.name());
+            if case.bytes != seed.bytes {
+                changed += 1;
+            }
+            assert!(case.bytes.len() <= MAX_CASE_BYTES);
+        }
+        assert!(changed >= 190, "only {changed} of 200 cases were mutated");
+        assert_eq!(kinds.len(), 4, "{kinds:?}");
+    }
+
+    #[test]
+    fn structured_zip_steps_leave_a_readable_package() {
+        let corpus = corpus();
+        let seed = corpus
+            .seeds
+            .iter()
+            .find(|s| s.kind == Kind::Xlsx && unzip(&s.bytes).is_some())
+            .unwrap();
+        let mut readable = 0;
+        for index in 0..100 {
+            let mut rng = Rng::for_case(3, index);
+            let mut bytes = seed.bytes.clone();
+            if let Some((step, false)) = zip_step(&mut rng, &mut bytes) {
+                assert!(unzip(&bytes).is_some(), "{step} broke the zip");
+                readable += 1;
+            }
+        }
+        assert!(readable > 50, "{readable}");
+    }
+
+    #[test]
+    fn a_huge_unique_count_is_among_the_mutations() {
+        let mut data =
+            br#"<sst xmlns="x" count="3" uniqueCount="3"><si><t>a</t></si></sst>"#.to_vec();
+        let mut rng = Rng::for_case(1, 0);
+        let at = find(&data, b"uniqueCount=\"").unwrap();
+        set_attr_value(&mut data, at, 13, "4294967295");
+        assert!(find(&data, b"uniqueCount=\"4294967295\"").is_some());
+        assert!(rng.below(10) < 10);
+    }
 }

@@ -7,8 +7,9 @@
 //! closes, the parent collects its exit status (a signal: abort, kill,
 //! segfault) and the tail of its stderr, files the running case as a crash,
 //! starts a new worker, and sends the rest of the lost batch to it. When a
-//! case runs longer than the timeout, the parent kills the worker
-//! (`SIGKILL`) and files the case as a timeout.
+//! case uses more CPU time than the timeout (read from `/proc/<pid>/stat`),
+//! or six times that in wall time, the parent kills the worker (`SIGKILL`)
+//! and files the case as a timeout.
 //!
 //! Crashes are grouped into sites: a panic by its `file:line:col`, an
 //! allocation failure by the first frames of its call stack outside std
@@ -56,7 +57,12 @@ struct Proc {
 const STDERR_KEEP: usize = 64 * 1024;
 
 impl Proc {
-    fn start(spawn: &Spawn, slot: usize, generation: u64, tx: &Sender<Msg>) -> Result<Proc, String> {
+    fn start(
+        spawn: &Spawn,
+        slot: usize,
+        generation: u64,
+        tx: &Sender<Msg>,
+    ) -> Result<Proc, String> {
         let exe = std::env::current_exe().map_err(|e| format!("cannot find myself: {e}"))?;
         let mut child = Command::new(exe)
             .args(&spawn.args)
@@ -130,7 +136,6 @@ impl Proc {
             .lock()
             .map(|t| String::from_utf8_lossy(&t).into_owned())
             .unwrap_or_default();
-        let _ = std::fs::remove_dir_all(format!("/dev/shm/pps-fuzz-{}", self.child.id()));
         let how = match status {
             Ok(s) => match (s.signal(), s.code()) {
                 (Some(sig), _) => format!("signal {sig} ({})", signal_name(sig)),
@@ -145,6 +150,32 @@ impl Proc {
     fn kill(&mut self) {
         let _ = self.child.kill();
     }
+}
+
+/// A case may use `timeout` of CPU time, or this many times as much wall
+/// time: on a busy machine a worker waits for a core, and that waiting is
+/// not the case's fault.
+const WALL_FACTOR: u32 = 6;
+
+/// User + system CPU time of a process, from `/proc/<pid>/stat`.
+fn cpu_time(pid: u32) -> Duration {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return Duration::ZERO;
+    };
+    // Fields after the command name (which may hold spaces) start after ')'.
+    let Some((_, rest)) = stat.rsplit_once(')') else {
+        return Duration::ZERO;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 (1-based) of the whole line,
+    // 12 and 13 (1-based) after the name.
+    let ticks: u64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i).and_then(|v| v.parse::<u64>().ok()))
+        .sum();
+    // SAFETY: sysconf only reads a configuration value.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    Duration::from_millis(ticks * 1000 / hz)
 }
 
 fn signal_name(sig: i32) -> &'static str {
@@ -165,7 +196,7 @@ pub fn death_signature(how: &str, tail: &str) -> (String, String) {
     if let Some(at) = tail.rfind("pps-fuzz: allocation of ") {
         let text = &tail[at..];
         let first = text.lines().next().unwrap_or_default().to_owned();
-        let frames = interesting_frames(text, 3);
+        let frames = interesting_frames(text, 2);
         let where_ = if frames.is_empty() {
             "(no frames)".to_owned()
         } else {
@@ -225,7 +256,11 @@ impl Tally {
     /// timeouts), and those that only panic inside the library and are
     /// caught there.
     pub fn site_counts(&self) -> (usize, usize) {
-        let crash = self.sites.values().filter(|s| s.kind != "caught panic").count();
+        let crash = self
+            .sites
+            .values()
+            .filter(|s| s.kind != "caught panic")
+            .count();
         (crash, self.sites.len() - crash)
     }
 }
@@ -241,12 +276,17 @@ pub struct Run {
     pub timeout: Duration,
     pub out: PathBuf,
     pub progress: Duration,
+    /// Stop handing out cases after this long (the summary then covers
+    /// the cases run so far).
+    pub max_time: Option<Duration>,
 }
 
 struct Slot {
     proc: Proc,
     pending: VecDeque<u64>,
     since: Instant,
+    /// The worker's CPU time when its current case started.
+    cpu_at_start: Duration,
     timed_out: bool,
     hooks: Vec<(String, String)>,
 }
@@ -264,6 +304,7 @@ pub fn fuzz(run: &Run, spawn: &Spawn, corpus: &Corpus) -> Result<Tally, String> 
             proc: Proc::start(spawn, slot, generation, &tx)?,
             pending: VecDeque::new(),
             since: Instant::now(),
+            cpu_at_start: Duration::ZERO,
             timed_out: false,
             hooks: Vec::new(),
         });
@@ -274,7 +315,17 @@ pub fn fuzz(run: &Run, spawn: &Spawn, corpus: &Corpus) -> Result<Tally, String> 
     let mut tally = Tally::default();
     let started = Instant::now();
     let mut last_progress = Instant::now();
-    while tally.executions < run.executions {
+    let mut end = end;
+    let mut wanted = run.executions;
+    while tally.executions < wanted {
+        if run.max_time.is_some_and(|m| started.elapsed() >= m) && next < end {
+            // Out of time: finish what the workers hold, hand out no more.
+            wanted -= end - next + retry.len() as u64;
+            end = next;
+            retry.clear();
+            eprintln!("pps-fuzz: time is up; finishing the cases handed out");
+            continue;
+        }
         for s in &mut slots {
             let mut lines = String::new();
             let was_idle = s.pending.is_empty();
@@ -293,6 +344,7 @@ pub fn fuzz(run: &Run, spawn: &Spawn, corpus: &Corpus) -> Result<Tally, String> 
             if !lines.is_empty() {
                 if was_idle {
                     s.since = Instant::now();
+                    s.cpu_at_start = cpu_time(s.proc.child.id());
                 }
                 let _ = s.proc.send(lines.trim_end());
             }
@@ -311,7 +363,11 @@ pub fn fuzz(run: &Run, spawn: &Spawn, corpus: &Corpus) -> Result<Tally, String> 
                         let step = case.steps.first().map_or("", |s| step_kind(s));
                         (
                             format!("timeout: {} via {step}", kind_of_seed(&case)),
-                            format!("no answer within {:?}", run.timeout),
+                            format!(
+                                "more than {:?} of CPU time (or {:?} wall)",
+                                run.timeout,
+                                run.timeout * WALL_FACTOR
+                            ),
                             "timeout",
                         )
                     } else {
@@ -329,9 +385,14 @@ pub fn fuzz(run: &Run, spawn: &Spawn, corpus: &Corpus) -> Result<Tally, String> 
                         .unwrap_or_default();
                     tally.executions += 1;
                     *tally.outcomes.entry(kind.to_owned()).or_default() += 1;
-                    record(&mut tally, &crashes, &signature, kind, &message, &frames, index, &case);
-                    eprintln!("pps-fuzz: case {index}: {signature} ({how}): {}", case.describe());
-                } else if tally.executions < run.executions {
+                    record(
+                        &mut tally, &crashes, &signature, kind, &message, &frames, index, &case,
+                    );
+                    eprintln!(
+                        "pps-fuzz: case {index}: {signature} ({how}): {}",
+                        case.describe()
+                    );
+                } else if tally.executions < wanted {
                     eprintln!("pps-fuzz: an idle worker ended ({how}): {}", tail.trim());
                 }
                 retry.extend(s.pending.drain(..));
@@ -341,6 +402,7 @@ pub fn fuzz(run: &Run, spawn: &Spawn, corpus: &Corpus) -> Result<Tally, String> 
                 s.timed_out = false;
                 s.hooks.clear();
                 s.since = Instant::now();
+                s.cpu_at_start = Duration::ZERO;
                 if tally.restarts > 1000 + run.executions / 10 {
                     return Err("workers keep dying; giving up".to_owned());
                 }
@@ -349,7 +411,11 @@ pub fn fuzz(run: &Run, spawn: &Spawn, corpus: &Corpus) -> Result<Tally, String> 
             Err(RecvTimeoutError::Disconnected) => return Err("all workers gone".to_owned()),
         }
         for s in &mut slots {
-            if !s.pending.is_empty() && !s.timed_out && s.since.elapsed() > run.timeout {
+            if s.pending.is_empty() || s.timed_out {
+                continue;
+            }
+            let cpu = cpu_time(s.proc.child.id()).saturating_sub(s.cpu_at_start);
+            if cpu > run.timeout || s.since.elapsed() > run.timeout * WALL_FACTOR {
                 s.timed_out = true;
                 s.proc.kill();
             }
@@ -372,7 +438,14 @@ pub fn fuzz(run: &Run, spawn: &Spawn, corpus: &Corpus) -> Result<Tally, String> 
     Ok(tally)
 }
 
-fn on_line(s: &mut Slot, line: &str, tally: &mut Tally, corpus: &Corpus, run: &Run, crashes: &Path) {
+fn on_line(
+    s: &mut Slot,
+    line: &str,
+    tally: &mut Tally,
+    corpus: &Corpus,
+    run: &Run,
+    crashes: &Path,
+) {
     let mut parts = line.splitn(3, '\t');
     match parts.next() {
         Some("hook") => {
@@ -390,6 +463,7 @@ fn on_line(s: &mut Slot, line: &str, tally: &mut Tally, corpus: &Corpus, run: &R
                 return;
             };
             s.since = Instant::now();
+            s.cpu_at_start = cpu_time(s.proc.child.id());
             let rest: Vec<&str> = line.split('\t').collect();
             let outcome = rest.get(1).copied().unwrap_or("?");
             let micros: u128 = rest.get(2).and_then(|v| v.parse().ok()).unwrap_or(0);
@@ -411,20 +485,51 @@ fn on_line(s: &mut Slot, line: &str, tally: &mut Tally, corpus: &Corpus, run: &R
                 return;
             }
             let case = mutate::generate(corpus, run.seed, index);
-            let escaped = if outcome == "panic" { hooks.len().checked_sub(1) } else { None };
+            let escaped = if outcome == "panic" {
+                hooks.len().checked_sub(1)
+            } else {
+                None
+            };
             for (i, (site, message)) in hooks.iter().enumerate() {
                 let frames = tally.traces.get(site).cloned().unwrap_or_default();
                 if Some(i) == escaped {
                     tally.escaped_panics += 1;
-                    record(tally, crashes, &format!("panic: {site}"), "panic", message, &frames, index, &case);
+                    record(
+                        tally,
+                        crashes,
+                        &format!("panic: {site}"),
+                        "panic",
+                        message,
+                        &frames,
+                        index,
+                        &case,
+                    );
                 } else {
                     tally.caught_panics += 1;
-                    record(tally, crashes, &format!("caught panic: {site}"), "caught panic", message, &frames, index, &case);
+                    record(
+                        tally,
+                        crashes,
+                        &format!("caught panic: {site}"),
+                        "caught panic",
+                        message,
+                        &frames,
+                        index,
+                        &case,
+                    );
                 }
             }
             if outcome == "panic" && hooks.is_empty() {
                 tally.escaped_panics += 1;
-                record(tally, crashes, "panic: (no hook)", "panic", "", "", index, &case);
+                record(
+                    tally,
+                    crashes,
+                    "panic: (no hook)",
+                    "panic",
+                    "",
+                    "",
+                    index,
+                    &case,
+                );
             }
         }
         _ => eprintln!("pps-fuzz: unexpected worker line {line:?}"),
@@ -441,7 +546,8 @@ fn step_kind(step: &str) -> &str {
         .unwrap_or(step.len());
     let head = &step[..end];
     // zip:<entry>:<what> → zip:<what>
-    head.rsplit_once(':').map_or(head, |(_, w)| if w.is_empty() { head } else { w })
+    head.rsplit_once(':')
+        .map_or(head, |(_, w)| if w.is_empty() { head } else { w })
 }
 
 /// A folder name for a site: readable and unique.
@@ -462,7 +568,10 @@ pub fn slug(signature: &str) -> String {
     format!("{cut}-{:08x}", hash as u32)
 }
 
-#[expect(clippy::too_many_arguments, reason = "one call site per kind, all fields needed")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site per kind, all fields needed"
+)]
 fn record(
     tally: &mut Tally,
     crashes: &Path,
@@ -474,14 +583,17 @@ fn record(
     case: &Case,
 ) {
     let dir = crashes.join(slug(signature));
-    let site = tally.sites.entry(signature.to_owned()).or_insert_with(|| Site {
-        kind,
-        count: 0,
-        first: index,
-        smallest: (usize::MAX, index),
-        message: message.to_owned(),
-        frames: frames.to_owned(),
-    });
+    let site = tally
+        .sites
+        .entry(signature.to_owned())
+        .or_insert_with(|| Site {
+            kind,
+            count: 0,
+            first: index,
+            smallest: (usize::MAX, index),
+            message: message.to_owned(),
+            frames: frames.to_owned(),
+        });
     site.count += 1;
     let fresh = site.count == 1;
     let smaller = case.bytes.len() < site.smallest.0;
@@ -498,7 +610,13 @@ fn record(
         let _ = std::fs::write(dir.join(format!("smallest.{ext}")), &case.bytes);
         let info = format!(
             "signature: {signature}\nkind: {kind}\nmessage: {}\nframes: {}\nfirst case: {} \nsmallest case: {} ({} bytes, file name {})\nsmallest case steps: {}\n",
-            site.message, site.frames, site.first, index, case.bytes.len(), case.name, case.describe()
+            site.message,
+            site.frames,
+            site.first,
+            index,
+            case.bytes.len(),
+            case.name,
+            case.describe()
         );
         let _ = std::fs::write(dir.join("info.txt"), info);
     }
@@ -525,7 +643,7 @@ fn summary(t: &Tally, run: &Run, elapsed: Duration) -> String {
     let _ = writeln!(s, "pps-fuzz summary");
     let _ = writeln!(
         s,
-        "seed {}, cases {}..{}, {} worker(s), timeout {:?}",
+        "seed {}, cases {}..{} requested, {} worker(s), timeout {:?}",
         run.seed,
         run.start,
         run.start + run.executions,
@@ -559,10 +677,18 @@ fn summary(t: &Tally, run: &Run, elapsed: Duration) -> String {
     }
     let _ = writeln!(s, "panics caught inside the library: {}", t.caught_panics);
     let _ = writeln!(s, "panics that reached the harness: {}", t.escaped_panics);
-    let _ = writeln!(s, "worker deaths: {} (allocation failures {})", t.aborts + t.ooms, t.ooms);
+    let _ = writeln!(
+        s,
+        "worker deaths: {} (allocation failures {})",
+        t.aborts + t.ooms,
+        t.ooms
+    );
     let _ = writeln!(s, "timeouts: {}", t.timeouts);
     let _ = writeln!(s, "worker restarts: {}", t.restarts);
-    let _ = writeln!(s, "distinct crash sites: {crash}; distinct caught-panic sites: {caught}");
+    let _ = writeln!(
+        s,
+        "distinct crash sites: {crash}; distinct caught-panic sites: {caught}"
+    );
     for (sig, site) in &t.sites {
         let _ = writeln!(
             s,
@@ -586,7 +712,10 @@ pub struct Single {
 
 impl std::fmt::Debug for Single {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Single").field("generation", &self.generation).finish()
+        f.debug_struct("Single")
+            .field("generation", &self.generation)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
     }
 }
 
@@ -685,5 +814,61 @@ impl Single {
             p.send("quit");
             let _ = p.reap();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_allocation_failure_is_named_by_its_first_frames_outside_std() {
+        let tail = "pps-fuzz: allocation of 103079215080 bytes failed\n   0: allocation_failed\n             at ./tools/pps-fuzz/src/worker.rs:72:21\n   1: reserve\n             at /rustc/abc/library/alloc/src/raw_vec/mod.rs:527:33\n   2: read_shared_strings\n             at /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/calamine-0.38.0/src/xlsx/mod.rs:364:42\n   3: new\n             at /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/calamine-0.38.0/src/xlsx/mod.rs:2815:14\n   4: read_xlsx\n             at ./src/ingest/workbook.rs:87:33\n";
+        let (signature, message) = death_signature("signal 6 (SIGABRT)", tail);
+        assert_eq!(
+            signature,
+            "oom: calamine-0.38.0/src/xlsx/mod.rs:364:42 < calamine-0.38.0/src/xlsx/mod.rs:2815:14"
+        );
+        assert!(message.contains("103079215080"));
+    }
+
+    #[test]
+    fn other_deaths_are_named_by_signal_and_last_line_without_numbers() {
+        let (a, _) = death_signature("signal 11 (SIGSEGV)", "noise\nboom at 0x1234\n");
+        let (b, _) = death_signature("signal 11 (SIGSEGV)", "boom at 0x9999\n");
+        assert_eq!(a, b);
+        assert_eq!(a, "signal 11 (SIGSEGV): boom at #x####");
+        let (c, _) = death_signature(
+            "signal 6 (SIGABRT)",
+            "thread 'main' has overflowed its stack\n",
+        );
+        assert_eq!(c, "stack overflow");
+    }
+
+    #[test]
+    fn site_folders_are_readable_and_distinct() {
+        let a = slug("panic: calamine-0.38.0/src/xls.rs:987:28");
+        let b = slug("panic: calamine-0.38.0/src/xls.rs:987:29");
+        assert!(
+            a.starts_with("panic_calamine_0_38_0_src_xls_rs_987_28-"),
+            "{a}"
+        );
+        assert_ne!(a, b);
+        assert_eq!(
+            step_kind("zip:xl/worksheets/sheet1.xml:dimension=A1"),
+            "dimension"
+        );
+        assert_eq!(step_kind("truncate@12"), "truncate");
+    }
+
+    #[test]
+    fn cpu_time_of_this_process_is_read() {
+        let spin = Instant::now();
+        let mut x = 0u64;
+        while spin.elapsed() < Duration::from_millis(50) {
+            x = x.wrapping_add(std::hint::black_box(1));
+        }
+        assert!(x > 0);
+        assert!(cpu_time(std::process::id()) > Duration::ZERO);
     }
 }

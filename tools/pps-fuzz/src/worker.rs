@@ -17,6 +17,8 @@
 //!   of its backtrace (` | `-separated);
 //! - `done <outcome> <micros> <peak-kb> <rows> <rejects>`: the case ended.
 //!   `outcome` is `read`, `ignored` or `unreadable` (the file's status),
+//!   `too-big` (over the file size limit, which `ingest::read` checks
+//!   before reading),
 //!   `error` (ingest or validation returned an error), `panic` (a panic
 //!   reached the harness: the last `hook` before it names its site) or
 //!   `gen-panic` (building the case panicked: a harness bug). `peak-kb` is
@@ -29,8 +31,8 @@
 //! size and call stack), and blames the first command without a `done`.
 //!
 //! Each case runs the library as the job does, in this order: ingest of the
-//! single mutated file (today by writing it into a private folder in
-//! `/dev/shm` and calling `pps_monitor::ingest::read` on that folder), then
+//! single mutated file from memory (`pps_monitor::ingest::read_one` with
+//! the default limits), then
 //! `pps_monitor::validate::check` on the fixed register and targets files
 //! (ingested once at start-up) plus the case's file, for one fixed period.
 
@@ -38,6 +40,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::backtrace::Backtrace;
 use std::cell::Cell;
 use std::collections::HashSet;
+use std::fmt::Write as _;
 use std::io::{BufRead, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -45,7 +48,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use pps_monitor::config::PeriodChoice;
-use pps_monitor::ingest::{self, FileStatus, Ingested, Rows};
+use pps_monitor::ingest::{self, FileStatus, Ingested, Limits, Rows};
 use pps_monitor::model::Month;
 use pps_monitor::regions::Regions;
 use pps_monitor::validate;
@@ -114,36 +117,36 @@ unsafe impl GlobalAlloc for NamingAllocator {
 /// Panics seen by the hook during the current case: (site, message).
 static PANICS: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
 /// Sites whose backtrace was already sent, with the frames to send.
-static TRACES: Mutex<Option<(HashSet<String>, Vec<(String, String)>)>> = Mutex::new(None);
+static TRACES: Mutex<Option<Traces>> = Mutex::new(None);
+
+/// Sites already traced, and (site, frames) lines not yet sent.
+type Traces = (HashSet<String>, Vec<(String, String)>);
 
 /// `file:line:col` of a panic, with the registry prefix cut off
 /// (`calamine-0.38.0/src/xls.rs:123:45`).
 pub fn short_site(file: &str, line: u32, column: u32) -> String {
     let file = file
         .rsplit_once("/registry/src/")
-        .map_or(file, |(_, rest)| rest.split_once('/').map_or(rest, |(_, r)| r));
+        .map_or(file, |(_, rest)| {
+            rest.split_once('/').map_or(rest, |(_, r)| r)
+        });
     format!("{file}:{line}:{column}")
 }
 
-/// The frames of a backtrace that are not std, the allocator or the hook.
+/// The source locations of a printed backtrace outside std and this
+/// harness, innermost first (`calamine-0.38.0/src/xlsx/mod.rs:364:42`).
 pub fn interesting_frames(trace: &str, keep: usize) -> Vec<String> {
     trace
         .lines()
-        .filter_map(|l| {
-            let l = l.trim();
-            let (num, name) = l.split_once(": ")?;
-            num.parse::<u32>().ok()?;
-            Some(name.trim().to_owned())
-        })
-        .filter(|name| {
-            let bare = name.trim_start_matches('<');
-            ![
-                "std::", "core::", "alloc::", "backtrace", "rust_", "__rust", "pps_fuzz::",
-                "__libc", "_start", "__GI", "abort", "raise", "<unknown>", "main",
-                "clone", "start_thread", "panic_", "__pthread",
-            ]
-            .iter()
-            .any(|p| bare.starts_with(p))
+        .filter_map(|l| l.trim().strip_prefix("at "))
+        .filter(|at| !at.starts_with("/rustc/") && !at.contains("tools/pps-fuzz/"))
+        .map(|at| {
+            let at = at.trim_start_matches("./");
+            at.rsplit_once("/registry/src/")
+                .map_or(at, |(_, rest)| {
+                    rest.split_once('/').map_or(rest, |(_, r)| r)
+                })
+                .to_owned()
         })
         .take(keep)
         .collect()
@@ -225,7 +228,7 @@ struct Runner {
     base: Ingested,
     base_files: usize,
     regions: Regions,
-    dir: PathBuf,
+    limits: Limits,
 }
 
 /// How a case ended, short of killing the worker.
@@ -237,50 +240,44 @@ struct Ran {
 
 impl Runner {
     fn new(base: &[PathBuf]) -> Result<Runner, String> {
-        let dir = scratch_dir()?;
-        let base_dir = dir.join("base");
-        std::fs::create_dir_all(&base_dir).map_err(|e| format!("{}: {e}", base_dir.display()))?;
+        let limits = Limits::default();
+        let mut files = Vec::new();
         for path in base {
+            let bytes =
+                std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             let name = path.file_name().ok_or("a base file has no name")?;
-            std::fs::copy(path, base_dir.join(name))
-                .map_err(|e| format!("cannot copy {}: {e}", path.display()))?;
+            files.push(ingest::read_one(&name.to_string_lossy(), &bytes, &limits));
         }
-        let base = ingest::read(&base_dir, None, &|_| {})
-            .map_err(|e| format!("the base files cannot be read: {e}"))?;
+        let base = Ingested {
+            root: PathBuf::from("."),
+            files,
+        };
         let base_files = base.files.len();
-        let case_dir = dir.join("case");
-        std::fs::create_dir_all(&case_dir).map_err(|e| format!("{}: {e}", case_dir.display()))?;
         Ok(Runner {
             base,
             base_files,
             regions: Regions::built_in(),
-            dir,
+            limits,
         })
     }
 
-    /// Ingests one file given as bytes.
+    /// Ingests one file given as bytes, in memory.
     fn ingest(&self, name: &str, bytes: &[u8]) -> Result<Vec<ingest::InputFile>, String> {
-        let case_dir = self.dir.join("case");
-        // A case that panicked left its file behind.
-        let _ = std::fs::remove_dir_all(&case_dir);
-        std::fs::create_dir_all(&case_dir).map_err(|e| format!("{}: {e}", case_dir.display()))?;
-        let path = case_dir.join(name);
-        std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-        let read = ingest::read(&case_dir, None, &|_| {});
-        let _ = std::fs::remove_file(&path);
-        read.map(|i| i.files).map_err(|e| e.to_string())
+        // `ingest::read` refuses a file over the size limit before reading
+        // it; `read_one` leaves that to its caller.
+        if bytes.len() as u64 > self.limits.max_file_bytes {
+            return Err("over the file size limit".to_owned());
+        }
+        Ok(vec![ingest::read_one(name, bytes, &self.limits)])
     }
 
     fn run(&mut self, name: &str, bytes: &[u8]) -> Ran {
-        let files = match self.ingest(name, bytes) {
-            Ok(files) => files,
-            Err(_) => {
-                return Ran {
-                    outcome: "error",
-                    rows: 0,
-                    rejects: 0,
-                };
-            }
+        let Ok(files) = self.ingest(name, bytes) else {
+            return Ran {
+                outcome: "too-big",
+                rows: 0,
+                rejects: 0,
+            };
         };
         let outcome = match files.first().map(|f| f.status) {
             Some(FileStatus::Read) => "read",
@@ -300,7 +297,8 @@ impl Runner {
         self.base.files.truncate(self.base_files);
         self.base.files.extend(files);
         let period = PeriodChoice::Month(Month::new(2026, 3).expect("a valid month"));
-        let checked = validate::check(&self.base, &self.regions, period);
+        let current = Month::new(2026, 11).expect("a valid month");
+        let checked = validate::check(&self.base, &self.regions, period, current);
         self.base.files.truncate(self.base_files);
         match checked {
             Ok(v) => Ran {
@@ -317,28 +315,33 @@ impl Runner {
     }
 }
 
-fn scratch_dir() -> Result<PathBuf, String> {
-    let shm = Path::new("/dev/shm");
-    let root = if shm.is_dir() {
-        shm.to_path_buf()
-    } else {
-        std::env::temp_dir()
-    };
-    let dir = root.join(format!("pps-fuzz-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    Ok(dir)
-}
-
 fn clean(text: &str) -> String {
     text.chars()
-        .map(|c| if c == '\t' || c == '\n' || c == '\r' { ' ' } else { c })
+        .map(|c| {
+            if c == '\t' || c == '\n' || c == '\r' {
+                ' '
+            } else {
+                c
+            }
+        })
         .take(500)
         .collect()
 }
 
 /// The worker's main loop. Returns when stdin closes.
 pub fn main(settings: &Settings) -> Result<(), String> {
+    // Run on the only thread of a rayon pool: the library's parallel
+    // iterators then run inline. Otherwise every case hands work to a pool
+    // thread and waits for it, which costs a context switch (milliseconds
+    // on a busy machine) several times per case.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .map_err(|e| format!("cannot build the thread pool: {e}"))?;
+    pool.install(|| serve(settings))
+}
+
+fn serve(settings: &Settings) -> Result<(), String> {
     let corpus = Corpus::load(&settings.corpus)?;
     let mut runner = Runner::new(&settings.base)?;
     install_hook();
@@ -373,11 +376,11 @@ pub fn main(settings: &Settings) -> Result<(), String> {
             }
             "file" => {
                 let path = Path::new(argument);
-                let bytes =
-                    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-                let name = path
-                    .file_name()
-                    .map_or_else(|| "case.xlsx".to_owned(), |n| n.to_string_lossy().into_owned());
+                let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+                let name = path.file_name().map_or_else(
+                    || "case.xlsx".to_owned(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
                 panic::catch_unwind(AssertUnwindSafe(|| runner.run(&name, &bytes)))
             }
             "quit" => break,
@@ -388,14 +391,14 @@ pub fn main(settings: &Settings) -> Result<(), String> {
         let mut text = String::new();
         if let Ok(panics) = PANICS.lock() {
             for (site, message) in panics.iter() {
-                text.push_str(&format!("hook\t{site}\t{}\n", clean(message)));
+                let _ = writeln!(text, "hook\t{site}\t{}", clean(message));
             }
         }
-        if let Ok(mut traces) = TRACES.lock() {
-            if let Some((_, pending)) = traces.as_mut() {
-                for (site, frames) in pending.drain(..) {
-                    text.push_str(&format!("trace\t{site}\t{}\n", clean(&frames)));
-                }
+        if let Ok(mut traces) = TRACES.lock()
+            && let Some((_, pending)) = traces.as_mut()
+        {
+            for (site, frames) in pending.drain(..) {
+                let _ = writeln!(text, "trace\t{site}\t{}", clean(&frames));
             }
         }
         let (outcome, rows, rejects) = match &ran {
@@ -404,11 +407,10 @@ pub fn main(settings: &Settings) -> Result<(), String> {
         };
         // The case's file may hold the only reference to a panic payload.
         drop(ran);
-        text.push_str(&format!("done\t{outcome}\t{micros}\t{peak}\t{rows}\t{rejects}\n"));
+        let _ = writeln!(text, "done\t{outcome}\t{micros}\t{peak}\t{rows}\t{rejects}");
         out.write_all(text.as_bytes())
             .and_then(|()| out.flush())
             .map_err(|e| format!("stdout: {e}"))?;
     }
-    let _ = std::fs::remove_dir_all(&runner.dir);
     Ok(())
 }
