@@ -17,13 +17,15 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::ingest::Limits;
 use crate::model::Month;
-use crate::regions::{RegionGroup, Regions, normalise_gemeente_code};
+use crate::regions::{CodeChanges, RegionGroup, Regions, normalise_gemeente_code};
 
 /// Where the configuration is looked for when `--config` is not given.
 pub const DEFAULT_CONFIG: &str = "config/pps-monitor.toml";
 pub const DEFAULT_INPUT: &str = "input";
 pub const DEFAULT_OUTPUT: &str = "output";
 pub const DEFAULT_REGIONS: &str = "config/regions.csv";
+/// The municipal code changes, looked for beside the region reference.
+pub const DEFAULT_CHANGES: &str = "gemeente_wijzigingen.csv";
 pub const DEFAULT_THRESHOLD: i64 = 5;
 
 /// The configuration file as written.
@@ -34,6 +36,7 @@ struct RawConfig {
     output: Option<PathBuf>,
     period: Option<String>,
     regions: Option<PathBuf>,
+    gemeente_wijzigingen: Option<PathBuf>,
     suppression_threshold: Option<i64>,
     max_file_mb: Option<u64>,
     max_package_mb: Option<u64>,
@@ -85,6 +88,16 @@ pub enum Command {
     Validate,
 }
 
+/// Where the municipal code changes (`gemeente_wijzigingen`) came from.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum ChangesSource {
+    File(PathBuf),
+    /// The copy compiled into the binary (CBS changes 2019–2025).
+    BuiltIn,
+    /// No file, and the built-in list does not fit the reference in use.
+    None,
+}
+
 /// Test-only fault hook: pause before publishing until killed, after
 /// creating the marker file (used to test locking and interrupted runs).
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -103,7 +116,10 @@ pub struct Job {
     pub period: PeriodChoice,
     /// `None`: the built-in copy of the CBS 2025 reference.
     pub regions_file: Option<PathBuf>,
+    /// The reference, with the code changes it was read with.
     pub regions: Regions,
+    /// Where the municipal code changes came from.
+    pub changes_source: ChangesSource,
     pub groups: Vec<RegionGroup>,
     pub threshold: i64,
     /// What one input file may cost.
@@ -123,6 +139,8 @@ pub struct Effective<'a> {
     pub period: &'a str,
     /// The reference file, or `built-in` for the compiled-in copy.
     pub regions: String,
+    /// The code-change file, `built-in`, or `none`.
+    pub gemeente_wijzigingen: String,
     pub suppression_threshold: i64,
     pub limits: &'a Limits,
     pub region_groups: &'a [RegionGroup],
@@ -206,6 +224,28 @@ impl Job {
             Some(path) => Regions::read(path)?,
             None => Regions::built_in(),
         };
+        // Set: that file (it must exist). Unset: `gemeente_wijzigingen.csv`
+        // beside the reference if there is one, else the built-in list when
+        // it fits the reference (it always fits the built-in one).
+        let changes_file = match &raw.gemeente_wijzigingen {
+            Some(p) => Some(absolute(&config_dir, p)),
+            None => regions_file
+                .as_deref()
+                .and_then(Path::parent)
+                .map(|dir| dir.join(DEFAULT_CHANGES))
+                .filter(|p| p.is_file()),
+        };
+        let (changes, changes_source) = match changes_file {
+            Some(path) => (
+                CodeChanges::read(&path, &regions)?,
+                ChangesSource::File(path),
+            ),
+            None => match CodeChanges::built_in(&regions) {
+                Ok(changes) => (changes, ChangesSource::BuiltIn),
+                Err(_) => (CodeChanges::default(), ChangesSource::None),
+            },
+        };
+        let regions = regions.with_changes(changes);
         let groups = resolve_groups(raw.region_group, &regions).map_err(config_error)?;
 
         Ok(Job {
@@ -217,6 +257,7 @@ impl Job {
             period,
             regions_file,
             regions,
+            changes_source,
             groups,
             threshold,
             limits,
@@ -235,6 +276,11 @@ impl Job {
                 .regions_file
                 .as_ref()
                 .map_or_else(|| "built-in".to_owned(), |p| p.display().to_string()),
+            gemeente_wijzigingen: match &self.changes_source {
+                ChangesSource::File(p) => p.display().to_string(),
+                ChangesSource::BuiltIn => "built-in".to_owned(),
+                ChangesSource::None => "none".to_owned(),
+            },
             suppression_threshold: self.threshold,
             limits: &self.limits,
             region_groups: &self.groups,
@@ -527,6 +573,37 @@ mod tests {
         assert_eq!(job.groups.len(), 1);
         let codes: Vec<_> = job.groups[0].gemeenten.iter().cloned().collect();
         assert_eq!(codes, ["GM0363", "GM0394", "GM0479"]);
+    }
+
+    #[test]
+    fn code_changes_beside_the_reference_else_built_in() {
+        let today = day(2026, 1, 1);
+        // Only the reference: the built-in changes fit it.
+        let dir = scratch(None);
+        let job = Job::resolve(Command::Run, &Flags::default(), dir.path(), today).unwrap();
+        assert_eq!(job.changes_source, ChangesSource::BuiltIn);
+        assert_eq!(job.effective().gemeente_wijzigingen, "built-in");
+        assert_eq!(job.regions.current_code("GM0457"), Some("GM0363"));
+        // A file beside the reference wins.
+        let beside = dir.path().join("config").join(DEFAULT_CHANGES);
+        std::fs::write(&beside, "oude_code,nieuwe_code,datum,toelichting\n").unwrap();
+        let job = Job::resolve(Command::Run, &Flags::default(), dir.path(), today).unwrap();
+        assert_eq!(job.changes_source, ChangesSource::File(beside.clone()));
+        assert_eq!(job.regions.current_code("GM0457"), None);
+        // A broken one is a configuration error naming the file and line.
+        std::fs::write(
+            &beside,
+            "oude_code,nieuwe_code,datum,toelichting\nGM0457,GM0999,2022-03-24,x\n",
+        )
+        .unwrap();
+        let err = Job::resolve(Command::Run, &Flags::default(), dir.path(), today).unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{err}");
+        assert!(err.to_string().contains("line 2"), "{err}");
+        // A configured file must exist.
+        let dir = scratch(Some("gemeente_wijzigingen = \"missing.csv\"\n"));
+        let err = Job::resolve(Command::Run, &Flags::default(), dir.path(), today).unwrap_err();
+        assert!(err.to_string().contains("missing.csv"), "{err}");
+        assert_eq!(err.exit_code(), crate::error::exit::FATAL);
     }
 
     #[test]

@@ -235,7 +235,7 @@ fn csv_headers_and_lines_of_delimiters() {
     s.file(
         "input/breed.csv",
         format!(
-            "{};{}\nA;2026-01;1;2;3;4;10;5\n",
+            "{};{}\nA;2025-11;1;2;3;4;10;5\n",
             COUNTS_HEADER.replace(',', ";"),
             ";".repeat(65_536)
         ),
@@ -342,6 +342,40 @@ fn long_texts_are_cut_and_never_stop_the_run() {
     assert!(line["waarde"].ends_with('…'));
     let manifest = s.read("output/2026-02/manifest.json");
     assert!(!manifest.contains(&"x".repeat(1001)));
+}
+
+#[test]
+fn long_texts_in_an_xlsx_cell_header_and_sheet_name_are_cut() {
+    let s = honest();
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet().set_name("LANGENAAM").unwrap();
+    counts_sheet(sheet, &[("LANGEID", "2025-12", 1.0)]);
+    sheet.write_string(0, 8, "LANGEKOP").unwrap();
+    let path = s.path().join("input/lang.xlsx");
+    workbook.save(&path).unwrap();
+    let long = |c: &str| c.repeat(40_000);
+    rewrite_zip(
+        &path,
+        |_, bytes| {
+            let xml = String::from_utf8(bytes).unwrap();
+            xml.replace("LANGENAAM", &long("n"))
+                .replace("LANGEID", &long("i"))
+                .replace("LANGEKOP", &long("k"))
+                .into_bytes()
+        },
+        &[],
+    );
+    let run = run_limited(&s);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert_intact(&s, &run, "2026-02");
+    let line = only_reject(&s, "2026-02", "lang.xlsx");
+    assert_eq!(line["regel"], "unknown_pps");
+    assert_eq!(line["blad"].chars().count(), 1000);
+    assert_eq!(line["waarde"].chars().count(), 1000);
+    let manifest = s.read("output/2026-02/manifest.json");
+    for c in ["n", "i", "k"] {
+        assert!(!manifest.contains(&c.repeat(1001)), "{c}");
+    }
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod common;
 
 mod cli;
 mod formats;
+mod gemeenten;
 mod hostile;
 mod properties;
 mod publishing;

@@ -12,7 +12,7 @@ use calamine::Data;
 use encoding_rs::{UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
 use crate::ingest::header;
-use crate::ingest::limits::{Grid, Limits, Refused, Value};
+use crate::ingest::limits::{Grid, Limits, Refused, SparseCells, Value};
 
 /// Decodes the bytes: a BOM decides; otherwise valid UTF-8 is UTF-8 and
 /// anything else is Windows-1252 (which can decode every byte).
@@ -173,8 +173,9 @@ fn to_cell(field: &str) -> Data {
 }
 
 /// Reads a CSV file's bytes as one sheet of non-empty cells, within the
-/// cells and columns limits.
-pub fn read(bytes: &[u8], limits: &Limits) -> Result<Vec<(u32, u32, Value)>, Refused> {
+/// cells and columns limits; also returns the row of the last record
+/// (which may hold no filled cell at all).
+pub fn read(bytes: &[u8], limits: &Limits) -> Result<(SparseCells, u32), Refused> {
     if bytes.contains(&0) && encoding_rs::Encoding::for_bom(bytes).is_none() {
         return Err(Refused(
             "het bestand bevat binaire gegevens en is dus geen tekstbestand (CSV)".to_owned(),
@@ -183,14 +184,16 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<Vec<(u32, u32, Value)>, Ref
     let text = decode(bytes);
     let delimiter = detect_delimiter(&text, limits.max_columns);
     let mut grid = Grid::new("", limits);
+    let mut last_row = 0;
     parse(&text, delimiter, None, |row, col, field| {
+        last_row = row;
         if field.is_empty() {
             Ok(())
         } else {
             grid.push(row, col, Value::Data(Data::String(field.to_owned())))
         }
     })?;
-    Ok(grid.finish())
+    Ok((grid.finish(), last_row))
 }
 
 #[cfg(test)]
@@ -200,6 +203,7 @@ mod tests {
     fn cells(text: &[u8]) -> Vec<(u32, u32, String)> {
         read(text, &Limits::default())
             .unwrap()
+            .0
             .into_iter()
             .map(|(r, c, v)| match v {
                 Value::Data(d) => (r, c, d.to_string()),

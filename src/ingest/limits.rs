@@ -89,6 +89,9 @@ pub enum Value {
     UncachedFormula(String),
 }
 
+/// A sheet's non-empty cells: `(row, column, value)`, 0-based.
+pub type SparseCells = Vec<(u32, u32, Value)>;
+
 /// The non-empty cells of one sheet, in (row, column) order after
 /// [`Grid::finish`]. Positions are 0-based and absolute (`A1` is `(0, 0)`).
 #[derive(Debug)]
@@ -130,7 +133,7 @@ impl<'l> Grid<'l> {
 
     /// The cells in (row, column) order; of two cells at one position the
     /// later one read wins (as in the spreadsheet programs).
-    pub fn finish(mut self) -> Vec<(u32, u32, Value)> {
+    pub fn finish(mut self) -> SparseCells {
         let sorted = self
             .cells
             .windows(2)

@@ -445,11 +445,12 @@ pub fn read_one(relative_path: &str, bytes: &[u8], limits: &Limits) -> InputFile
     let ods_first = path.to_ascii_lowercase().ends_with(".ods");
     let parsed = guarded(|| {
         if csv {
-            delimited::read(bytes, limits).map(|cells| {
+            delimited::read(bytes, limits).map(|(cells, last_row)| {
                 vec![workbook::RawSheet {
                     name: String::new(),
                     hidden: false,
                     cells,
+                    last_row: Some(last_row),
                 }]
             })
         } else {
@@ -523,6 +524,7 @@ fn sheet(raw: workbook::RawSheet) -> Sheet {
         name,
         hidden,
         cells,
+        last_row: records_end,
     } = raw;
     let empty = cells.iter().all(|(_, _, v)| match v {
         Value::Data(d) => value::is_blank(d),
@@ -574,7 +576,10 @@ fn sheet(raw: workbook::RawSheet) -> Sheet {
     }
     let width = found.columns.len();
     let start = cells.partition_point(|c| c.0 <= header_index);
-    let last_row = cells.last().map_or(header_index, |c| c.0);
+    let last_row = cells
+        .last()
+        .map_or(header_index, |c| c.0)
+        .max(records_end.unwrap_or(0));
     let mut rows = Vec::new();
     let mut cells = cells;
     let mut rest = &mut cells[start..];
@@ -606,7 +611,7 @@ fn sheet(raw: workbook::RawSheet) -> Sheet {
             };
         }
         rows.push(Cells {
-            row: row + 1,
+            row: row.saturating_add(1),
             values: taken,
             formulas,
         });
@@ -631,7 +636,7 @@ fn sheet(raw: workbook::RawSheet) -> Sheet {
     Sheet {
         name,
         header: Some(header),
-        header_row: header_index + 1,
+        header_row: header_index.saturating_add(1),
         empty: false,
         hidden: false,
         blank: blank as u32,
@@ -767,4 +772,46 @@ pub fn hex(bytes: &[u8]) -> String {
             let _ = write!(s, "{b:02x}");
             s
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_a_reader_is_that_files_refusal() {
+        let refused = guarded::<()>(|| panic!("index out of bounds: the len is 3"));
+        let Err(Refused(message)) = refused else {
+            panic!("not refused")
+        };
+        assert!(message.contains("liep erop vast"), "{message}");
+        assert!(message.contains("index out of bounds"), "{message}");
+        // The thread is no longer marked once the reader is done.
+        assert!(!GUARDED.with(std::cell::Cell::get));
+    }
+
+    #[test]
+    fn read_one_reads_bytes_in_isolation() {
+        let limits = Limits::default();
+        let file = read_one(
+            "a/counts.csv",
+            b"pps_id;periode;werkenden\nA;2026-01;3\n\n",
+            &limits,
+        );
+        assert_eq!(file.status, FileStatus::Read);
+        assert_eq!(file.sheets[0].read(), 1);
+        assert_eq!(file.sheets[0].header_row, 1);
+        for (name, bytes) in [
+            ("x.xlsx", &b"PK\x03\x04garbage"[..]),
+            ("x.xls", &b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"[..]),
+            ("x.ods", &b""[..]),
+        ] {
+            let file = read_one(name, bytes, &limits);
+            assert_eq!(file.status, FileStatus::Unreadable, "{name}");
+            assert!(
+                file.message.is_some_and(|m| m.starts_with("het ")),
+                "{name}"
+            );
+        }
+    }
 }

@@ -23,8 +23,17 @@ const SCAN_ABOVE: u64 = 16 << 20;
 /// reader buffers one XML event.
 const MAX_EVENT_BYTES: u64 = 4 << 20;
 
+/// What a package looks like inside.
+#[derive(Clone, Copy, Debug)]
+pub struct Contents {
+    /// Has `content.xml` and `mimetype`: OpenDocument.
+    pub ods: bool,
+    /// Has `xl/workbook.xml` or `[Content_Types].xml`: Office Open XML.
+    pub xlsx: bool,
+}
+
 /// Checks the package; `Ok` means the readers may open it.
-pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
+pub fn check(bytes: &[u8], limits: &Limits) -> Result<Contents, Refused> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
         Refused(format!(
             "het bestand is geen geldig xlsx- of ods-bestand (technisch: {e})"
@@ -38,10 +47,17 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
     }
     let mut total: u64 = 0;
     let mut large = Vec::new();
+    let (mut content, mut mimetype, mut xlsx) = (false, false, false);
     for i in 0..archive.len() {
         let Ok(entry) = archive.by_index_raw(i) else {
             continue;
         };
+        match entry.name().as_deref() {
+            Ok("content.xml") => content = true,
+            Ok("mimetype") => mimetype = true,
+            Ok("xl/workbook.xml" | "[Content_Types].xml") => xlsx = true,
+            _ => {}
+        }
         total = total.saturating_add(entry.size());
         if entry.size() > SCAN_ABOVE {
             large.push(i);
@@ -63,7 +79,10 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
             .unwrap_or_default();
         scan_part(entry, &name, limits)?;
     }
-    Ok(())
+    Ok(Contents {
+        ods: content && mimetype,
+        xlsx,
+    })
 }
 
 /// Streams one large part: no stretch between two `<` longer than

@@ -172,9 +172,9 @@ fn is_format_char(c: char) -> bool {
 pub fn pps_id(cell: &Data) -> Parsed<String> {
     match text(cell) {
         Parsed::Value(id) => {
-            if id.chars().any(is_format_char) {
+            if !id.is_ascii() && id.chars().any(is_format_char) {
                 Parsed::Refused(Refusal::Invisible)
-            } else if id.contains(['\u{a0}', '\u{202f}', '\u{2007}']) {
+            } else if !id.is_ascii() && id.contains(['\u{a0}', '\u{202f}', '\u{2007}']) {
                 Parsed::Value(id.replace(['\u{a0}', '\u{202f}', '\u{2007}'], " "))
             } else {
                 Parsed::Value(id)

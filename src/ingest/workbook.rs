@@ -14,7 +14,7 @@ use std::io::{BufReader, Cursor, Read};
 
 use calamine::{Data, Ods, Reader, SheetType, SheetVisible, Xls, Xlsx};
 
-use super::limits::{Grid, Limits, Refused, Value, dutch_number};
+use super::limits::{Grid, Limits, Refused, SparseCells, Value, dutch_number};
 use super::{package, xls};
 use crate::model::cut_text;
 
@@ -24,7 +24,10 @@ pub struct RawSheet {
     pub name: String,
     /// Hidden or very hidden: not read.
     pub hidden: bool,
-    pub cells: Vec<(u32, u32, Value)>,
+    pub cells: SparseCells,
+    /// The last row the sheet has, when it can end in rows without a
+    /// single filled cell (a CSV record `,,,`); those count as blank rows.
+    pub last_row: Option<u32>,
 }
 
 fn unreadable(e: impl std::fmt::Display) -> Refused {
@@ -50,13 +53,11 @@ pub fn read(bytes: &[u8], ods_first: bool, limits: &Limits) -> Result<Vec<RawShe
             "het bestand is geen spreadsheet (geen xlsx-, xls- of ods-inhoud)".to_owned(),
         ));
     }
-    package::check(bytes, limits)?;
-    let is_ods = {
-        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
-        let has = |zip: &mut zip::ZipArchive<_>, name: &str| zip.by_name(name).is_ok();
-        let ods = has(&mut zip, "content.xml") && has(&mut zip, "mimetype");
-        let xlsx = has(&mut zip, "xl/workbook.xml") || has(&mut zip, "[Content_Types].xml");
-        if ods && xlsx { ods_first } else { ods }
+    let contents = package::check(bytes, limits)?;
+    let is_ods = if contents.ods && contents.xlsx {
+        ods_first
+    } else {
+        contents.ods
     };
     if is_ods {
         read_ods(bytes, limits)
@@ -80,6 +81,7 @@ fn hidden(name: &str) -> RawSheet {
         name: cut_text(name).into_owned(),
         hidden: true,
         cells: Vec::new(),
+        last_row: None,
     }
 }
 
@@ -119,6 +121,7 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<RawSheet>, Refused> {
             name,
             hidden: false,
             cells: grid.finish(),
+            last_row: None,
         });
     }
     Ok(out)
@@ -164,6 +167,7 @@ fn read_ods(bytes: &[u8], limits: &Limits) -> Result<Vec<RawSheet>, Refused> {
             name,
             hidden: false,
             cells: grid.finish(),
+            last_row: None,
         });
     }
     Ok(out)
@@ -324,6 +328,7 @@ fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<RawSheet>, Refused> {
             name,
             hidden: false,
             cells: grid.finish(),
+            last_row: None,
         });
     }
     Ok(out)

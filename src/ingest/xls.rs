@@ -184,7 +184,8 @@ pub fn guard(bytes: &[u8], limits: &Limits) -> Result<Vec<u8>, Refused> {
         compound.chain(start, len, "Workbook")?
     };
     let stream = gather(bytes, &pieces);
-    let (blank, sheets) = scan_biff(&stream);
+    let (blank, sheets) = scan_biff(&stream)
+        .map_err(|()| broken("bladen buiten of over elkaar in de Workbook-stroom"))?;
     for (area, _) in &sheets {
         if *area > limits.max_cells {
             return Err(Refused(format!(
@@ -194,9 +195,10 @@ pub fn guard(bytes: &[u8], limits: &Limits) -> Result<Vec<u8>, Refused> {
         }
     }
     let mut out = bytes.to_vec();
+    let starts = piece_starts(&pieces);
     for (start, len) in blank {
         for at in start..start + len {
-            if let Some(offset) = file_offset(&pieces, at) {
+            if let Some(offset) = file_offset(&pieces, &starts, at) {
                 out[offset] = 0;
             }
         }
@@ -207,6 +209,7 @@ pub fn guard(bytes: &[u8], limits: &Limits) -> Result<Vec<u8>, Refused> {
 /// A chain of 64-byte mini sectors inside the mini stream.
 fn mini_chain(table: &[u32], stream: &Pieces, start: u32, len: usize) -> Result<Pieces, Refused> {
     let mut pieces = Vec::new();
+    let starts = piece_starts(stream);
     let mut seen = vec![false; table.len()];
     let mut id = start;
     let mut covered = 0;
@@ -217,7 +220,7 @@ fn mini_chain(table: &[u32], stream: &Pieces, start: u32, len: usize) -> Result<
         }
         seen[i] = true;
         for at in i * 64..(i * 64 + 64).min(i * 64 + len - covered) {
-            let offset = file_offset(stream, at).ok_or_else(|| broken("ministream"))?;
+            let offset = file_offset(stream, &starts, at).ok_or_else(|| broken("ministream"))?;
             match pieces.last_mut() {
                 Some((o, l)) if *o + *l == offset => *l += 1,
                 _ => pieces.push((offset, 1)),
@@ -229,15 +232,25 @@ fn mini_chain(table: &[u32], stream: &Pieces, start: u32, len: usize) -> Result<
     Ok(pieces)
 }
 
-/// The file offset of byte `at` of a stream.
-fn file_offset(pieces: &Pieces, mut at: usize) -> Option<usize> {
-    for &(offset, len) in pieces {
-        if at < len {
-            return Some(offset + at);
-        }
-        at -= len;
-    }
-    None
+/// The stream offset at which each piece starts.
+fn piece_starts(pieces: &Pieces) -> Vec<usize> {
+    pieces
+        .iter()
+        .scan(0, |at, p| {
+            let start = *at;
+            *at += p.1;
+            Some(start)
+        })
+        .collect()
+}
+
+/// The file offset of byte `at` of a stream (`starts` from
+/// [`piece_starts`]).
+fn file_offset(pieces: &Pieces, starts: &[usize], at: usize) -> Option<usize> {
+    let piece = starts.partition_point(|s| *s <= at).checked_sub(1)?;
+    let (offset, len) = *pieces.get(piece)?;
+    let within = at - starts[piece];
+    (within < len).then_some(offset + within)
 }
 
 /// BIFF records of the workbook stream, framed as calamine frames them.
@@ -258,14 +271,25 @@ fn records(stream: &[u8], from: usize) -> impl Iterator<Item = (usize, u16, &[u8
 /// will allocate and its number of cells.
 type Scan = (Vec<(usize, usize)>, Vec<(u64, u64)>);
 
-fn scan_biff(stream: &[u8]) -> Scan {
+/// `Err` when a sheet starts outside the stream, or the sheets overlap so
+/// much that reading them would take far longer than reading the stream
+/// once.
+fn scan_biff(stream: &[u8]) -> Result<Scan, ()> {
     let positions: Vec<usize> = records(stream, 0)
         .filter(|(_, typ, data)| *typ == 0x0085 && data.len() >= 4)
         .filter_map(|(_, _, data)| u32_at(data, 0).map(|p| p as usize))
         .collect();
     let mut blank = Vec::new();
     let mut sheets = Vec::new();
+    // calamine reads every sheet from its position to its EOF record; in
+    // an honest file those stretches do not overlap. Sheets that all
+    // point at one long stretch would make that work quadratic.
+    let mut budget = stream.len().saturating_mul(2).saturating_add(1 << 20);
     for pos in positions {
+        if pos > stream.len() {
+            // calamine would slice the stream there (and panic).
+            return Err(());
+        }
         let (mut rows, mut cols) = ((u32::MAX, 0u32), (u32::MAX, 0u32));
         let mut cells = 0u64;
         let mut seen_bof = false;
@@ -275,6 +299,10 @@ fn scan_biff(stream: &[u8]) -> Scan {
             cols = (cols.0.min(first), cols.1.max(last));
         };
         for (at, typ, data) in records(stream, pos) {
+            budget = budget.saturating_sub(4 + data.len());
+            if budget == 0 {
+                return Err(());
+            }
             if depth > 0 {
                 match typ {
                     0x0809 => depth += 1,
@@ -309,5 +337,5 @@ fn scan_biff(stream: &[u8]) -> Scan {
         };
         sheets.push((area, cells));
     }
-    (blank, sheets)
+    Ok((blank, sheets))
 }

@@ -18,7 +18,7 @@ use crate::error::Error;
 use crate::ingest::value::{self, Parsed};
 use crate::ingest::{CountRow, FileStatus, Ingested, NO_CELLS, RawCells, Rows, Sheet};
 use crate::model::{Accepted, CountRecord, Indicator, Month, Partnership, Table, TargetRecord};
-use crate::regions::Regions;
+use crate::regions::{Regions, Resolution};
 use rayon::prelude::*;
 use rules::{Kind, Rule};
 
@@ -540,18 +540,25 @@ fn register<'a>(
             ck.cell(place, 4, &r.cells[4], &r.start, Kind::Date, true, ctx);
             ck.cell(place, 5, &r.cells[5], &r.end, Kind::Date, false, ctx);
             ck.cell(place, 6, &r.cells[6], &r.sector, Kind::Text, false, ctx);
-            if let Parsed::Value(code) = &r.gemeente
-                && regions.get(code).is_none()
-            {
-                ck.reject(
-                    place,
-                    3,
-                    value::raw(&r.cells[3]),
-                    Rule::UnknownGemeente,
-                    rules::unknown_gemeente(code),
-                    id,
-                    None,
-                );
+            if let Parsed::Value(code) = &r.gemeente {
+                // A merged-away code is mapped forward (with a warning); a
+                // split one cannot be, so the partnership has to choose.
+                let unknown = match regions.resolve(code) {
+                    Resolution::Known => None,
+                    Resolution::Renamed(chain) => {
+                        let column = ingested.files[f].sheets[s].column_label(3);
+                        ck.warn(place, column, regions.renamed_message(&chain));
+                        None
+                    }
+                    Resolution::Split { from, successors } => {
+                        Some(regions.split_message(&from, &successors))
+                    }
+                    Resolution::Unknown => Some(rules::unknown_gemeente(code)),
+                };
+                if let Some(message) = unknown {
+                    let raw = value::raw(&r.cells[3]);
+                    ck.reject(place, 3, raw, Rule::UnknownGemeente, message, id, None);
+                }
             }
             if let Some(id) = id {
                 ids.entry(id.clone()).or_default().push(place);
@@ -617,7 +624,10 @@ fn register<'a>(
                 pps_id: id.clone(),
                 naam: naam.clone(),
                 consortium: r.consortium.value().cloned(),
-                gemeente: gemeente.clone(),
+                gemeente: regions
+                    .current_code(gemeente)
+                    .unwrap_or(gemeente)
+                    .to_owned(),
                 start,
                 end,
                 sector: r.sector.value().cloned(),
