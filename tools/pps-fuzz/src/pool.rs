@@ -540,14 +540,12 @@ fn kind_of_seed(case: &Case) -> &str {
     case.seed.rsplit_once('.').map_or("?", |(_, e)| e)
 }
 
+/// The kind of a mutation step, for naming timeouts: the last
+/// `:`-separated part before its parameters (`zip:<entry>:dimension=…` →
+/// `dimension`, `truncate@12` → `truncate`).
 fn step_kind(step: &str) -> &str {
-    let end = step
-        .find(|c: char| c == '@' || c == '×' || c == '=' || c.is_ascii_digit())
-        .unwrap_or(step.len());
-    let head = &step[..end];
-    // zip:<entry>:<what> → zip:<what>
-    head.rsplit_once(':')
-        .map_or(head, |(_, w)| if w.is_empty() { head } else { w })
+    let head = step.split(['@', '×', '=']).next().unwrap_or(step);
+    head.rsplit(':').next().unwrap_or(head)
 }
 
 /// A folder name for a site: readable and unique.
