@@ -46,6 +46,8 @@ pub struct Outcome {
     pub rejects_by_rule: Vec<(Rule, usize)>,
     pub warnings: usize,
     pub outputs: Vec<String>,
+    /// What small-count protection hid (`run` only).
+    pub protection: Option<aggregate::Protection>,
 }
 
 impl Outcome {
@@ -102,18 +104,22 @@ fn run_stages(
         validated.rejected_rows()
     ));
     let aggregated = if job.command == Command::Run {
+        // The exports of P-1 and P-12 in the output folder: what they
+        // published is public (contract section 7a).
+        let earlier = aggregate::Earlier::read(&job.output, period);
         // The typed rows are no longer needed: they are freed, and what
         // ingest and validation freed is given back to the system, while
         // the polars plans run (the report writer, which needs the most,
         // comes after).
         let (aggregated, ()) = rayon::join(
             || {
-                aggregate::aggregate(
+                aggregate::aggregate_with(
                     &validated.accepted,
                     &job.regions,
                     &job.groups,
                     period,
                     job.threshold,
+                    &earlier,
                 )
             },
             || {
@@ -127,6 +133,7 @@ fn run_stages(
     };
 
     let mut staging = publish::Staging::new(&job.output, period)?;
+    let protection = aggregated.as_ref().map(|a| a.protection.clone());
     let write_rejects = |staging: &publish::Staging| {
         staging.file(&format!("rejects_{period}.csv"), |w| {
             publish::rejects::write(&ingested, &validated.rejects, w)
@@ -134,9 +141,10 @@ fn run_stages(
     };
     if let Some(aggregated) = aggregated {
         progress(&format!(
-            "{}: {} indicator rows",
+            "{}: {} indicator rows; small-count protection took {} ms",
             lap("aggregation"),
-            aggregated.rows.len()
+            aggregated.rows.len(),
+            aggregated.protection_time.as_millis()
         ));
         let input = publish::report::ReportInput {
             job,
@@ -169,7 +177,14 @@ fn run_stages(
         staging.record(write_rejects(&staging)?);
     }
     let outputs = staging.outputs().to_vec();
-    let manifest = publish::manifest::build(job, period, &ingested, &validated, outputs);
+    let manifest = publish::manifest::build(
+        job,
+        period,
+        &ingested,
+        &validated,
+        outputs,
+        protection.as_ref(),
+    );
     staging.write("manifest.json", |w| {
         serde_json::to_writer_pretty(&mut *w, &manifest)?;
         w.write_all(b"\n").map_err(serde_json::Error::io)
@@ -182,7 +197,8 @@ fn run_stages(
     }
     let folder = staging.commit()?;
     progress(&lap("publishing"));
-    let outcome = outcome(period, folder, &ingested, &validated, names);
+    let mut outcome = outcome(period, folder, &ingested, &validated, names);
+    outcome.protection = protection;
     discard((ingested, validated));
     Ok(outcome)
 }
@@ -254,5 +270,6 @@ fn outcome(
         rejects_by_rule,
         warnings: validated.warnings.len(),
         outputs,
+        protection: None,
     }
 }

@@ -14,7 +14,7 @@ use super::{
     figure_highlights, figure_legend, indicator_label, level_sheet_name, month_long, note_block,
     page_setup, suppression_note, text_width,
 };
-use crate::model::{Level, Window};
+use crate::model::{CellStatus, Level, Window};
 
 /// Columns before the figures.
 const CODE: u16 = 0;
@@ -218,23 +218,25 @@ fn format_runs(looks: &[Looks], fill: bool) -> Vec<(u16, u16, (Kind, bool))> {
     runs
 }
 
-/// Which windows of `line` the export leaves empty (`maand, groei jtd`),
-/// into `out`.
+/// Which windows of `line` the export leaves empty and why (`maand
+/// primair, jtd secundair, groei jtd`), into `out`: primary is a small
+/// count, secondary a cell hidden to protect one.
 fn hidden_windows(line: &Line<'_>, out: &mut String) {
     out.clear();
     for r in Window::ALL.into_iter().filter_map(|w| line.window(w)) {
-        let what = if r.suppressed {
-            ""
-        } else if r.growth_hidden {
-            "groei "
-        } else {
-            continue;
+        let (what, why) = match r.status {
+            CellStatus::Primary => ("", " primair"),
+            CellStatus::Secondary => ("", " secundair"),
+            _ if r.growth_hidden => ("groei ", ""),
+            _ if r.realisation_hidden => ("realisatie ", ""),
+            _ => continue,
         };
         if !out.is_empty() {
             out.push_str(", ");
         }
         out.push_str(what);
         out.push_str(r.window.name());
+        out.push_str(why);
     }
 }
 

@@ -446,7 +446,7 @@ fn figure_cells(line: &Line<'_>) -> [FigureCell; 7] {
                         Value::Count(n) => (Some(n as f64), Kind::Count),
                         Value::Pct(ratio) => (ratio.map(fraction), Kind::Pct),
                     };
-                    (value, kind, r.suppressed)
+                    (value, kind, r.suppressed())
                 }
                 None => (None, Kind::Count, false),
             }
@@ -456,7 +456,11 @@ fn figure_cells(line: &Line<'_>) -> [FigureCell; 7] {
             (target.map(|t| t as f64), Kind::Count, false)
         }
         Figure::Realisatie => match line.window(Window::Jtd) {
-            Some(r) => (r.realisation.map(fraction), Kind::Pct, r.suppressed),
+            Some(r) => (
+                r.realisation.map(fraction),
+                Kind::Pct,
+                !r.published() || r.realisation_hidden,
+            ),
             None => (None, Kind::Pct, false),
         },
         Figure::GroeiMaand | Figure::GroeiJtd => {
@@ -469,7 +473,7 @@ fn figure_cells(line: &Line<'_>) -> [FigureCell; 7] {
                 Some(r) => (
                     r.growth.map(fraction),
                     Kind::Pct,
-                    r.suppressed || r.growth_hidden,
+                    !r.published() || r.growth_hidden,
                 ),
                 None => (None, Kind::Pct, false),
             }
@@ -551,7 +555,8 @@ fn figure_legend(period: Month, threshold: i64) -> String {
     );
     if threshold > 0 {
         text.push_str(
-            " Grijs cursief: in de export voor het ministerie onderdrukt (klein aantal).",
+            " Grijs cursief: in de export voor het ministerie onderdrukt; de laatste kolom zegt waarom: \
+             primair (klein aantal) of secundair (verborgen zodat geen klein aantal uit te rekenen is).",
         );
     }
     text
