@@ -224,19 +224,27 @@ fn format_runs(looks: &[Looks], fill: bool) -> Vec<(u16, u16, (Kind, bool))> {
 fn hidden_windows(line: &Line<'_>, out: &mut String) {
     out.clear();
     for r in Window::ALL.into_iter().filter_map(|w| line.window(w)) {
-        let (what, why) = match r.status {
-            CellStatus::Primary => ("", " primair"),
-            CellStatus::Secondary => ("", " secundair"),
-            _ if r.growth_hidden => ("groei ", ""),
-            _ if r.realisation_hidden => ("realisatie ", ""),
-            _ => continue,
+        let mut note = |what: &str, why: &str| {
+            if !out.is_empty() {
+                out.push_str(", ");
+            }
+            out.push_str(what);
+            out.push_str(r.window.name());
+            out.push_str(why);
         };
-        if !out.is_empty() {
-            out.push_str(", ");
+        match r.status {
+            CellStatus::Primary => note("", " primair"),
+            CellStatus::Secondary => note("", " secundair"),
+            CellStatus::Published => {
+                if r.growth_hidden {
+                    note("groei ", "");
+                }
+                if r.realisation_hidden {
+                    note("realisatie ", "");
+                }
+            }
+            CellStatus::Missing => {}
         }
-        out.push_str(what);
-        out.push_str(r.window.name());
-        out.push_str(why);
     }
 }
 

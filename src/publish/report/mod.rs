@@ -40,7 +40,8 @@ use crate::aggregate::Aggregated;
 use crate::config::Job;
 use crate::ingest::Ingested;
 use crate::model::{
-    DUTCH_MONTHS, DUTCH_MONTHS_SHORT, Indicator, KpiRow, Level, Month, Ratio, Value, Window,
+    CellStatus, DUTCH_MONTHS, DUTCH_MONTHS_SHORT, Indicator, KpiRow, Level, Month, Ratio, Value,
+    Window,
 };
 use crate::validate::Validated;
 
@@ -441,6 +442,8 @@ fn figure_cells(line: &Line<'_>) -> [FigureCell; 7] {
                 _ => Window::Cumulatief,
             };
             match line.window(window) {
+                // Missing is not zero: no row, no figure.
+                Some(r) if r.status == CellStatus::Missing => (None, Kind::Count, false),
                 Some(r) => {
                     let (value, kind) = match r.value {
                         Value::Count(n) => (Some(n as f64), Kind::Count),
@@ -456,6 +459,7 @@ fn figure_cells(line: &Line<'_>) -> [FigureCell; 7] {
             (target.map(|t| t as f64), Kind::Count, false)
         }
         Figure::Realisatie => match line.window(Window::Jtd) {
+            Some(r) if r.status == CellStatus::Missing => (None, Kind::Pct, false),
             Some(r) => (
                 r.realisation.map(fraction),
                 Kind::Pct,
@@ -470,6 +474,7 @@ fn figure_cells(line: &Line<'_>) -> [FigureCell; 7] {
                 Window::Jtd
             };
             match line.window(window) {
+                Some(r) if r.status == CellStatus::Missing => (None, Kind::Pct, false),
                 Some(r) => (
                     r.growth.map(fraction),
                     Kind::Pct,
