@@ -7,6 +7,7 @@ mod common;
 mod cli;
 mod formats;
 mod properties;
+mod protection;
 mod publishing;
 mod report;
 mod rules;
