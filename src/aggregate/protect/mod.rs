@@ -54,6 +54,10 @@ const SLOTS: usize = 2 * KINDS;
 const MEASURES: usize = 6;
 const BED: usize = 4;
 const MKB: usize = 5;
+/// Candidates tried per primary cell once one works: enough to find the
+/// cheap ones (the closest partnerships come first), few enough to keep
+/// the run fast.
+const BUDGET: usize = 96;
 
 /// The count indicators a submitted measure feeds.
 fn indicators_of(measure: usize) -> &'static [usize] {
@@ -416,7 +420,7 @@ impl Protector<'_> {
     /// The cost of a witness and the cells it newly suppresses; `None`
     /// when it does not raise the cell to `t` or changes a published cell
     /// of P−1.
-    fn evaluate(&mut self, w: &Witness, new: &mut Vec<usize>) -> Option<Cost> {
+    fn evaluate(&mut self, w: &Witness, new: &mut Vec<usize>, bound: Option<Cost>) -> Option<Cost> {
         self.scratch.clear();
         self.effects(&w.plus);
         if let Some(minus) = &w.minus {
@@ -457,6 +461,10 @@ impl Protector<'_> {
                         cost.1 += 1;
                         cost.2 += level_rank(level);
                         cost.3 += self.values[idx];
+                        // No better than the best so far: stop counting.
+                        if bound.is_some_and(|b| cost >= b) {
+                            return None;
+                        }
                     }
                 }
             }
@@ -465,24 +473,47 @@ impl Protector<'_> {
     }
 
     /// Partnerships to take the difference from, closest to `p` first:
-    /// the members of its smallest regions, not in region `not_in`.
+    /// gathered from its smallest regions (not in region `not_in`), ranked
+    /// by the number of regions they share with `p` (the fewer regions
+    /// separate them, the fewer cells change), then by number.
     fn partners(&self, p: usize, not_in: usize) -> Vec<usize> {
+        const GATHER: usize = 256;
+        const KEEP: usize = 8;
         let mut regions = self.m.of_pps[p].clone();
         regions.sort_by_key(|&r| (self.m.members[r as usize].len(), r));
         let mut seen = HashSet::new();
-        let mut out = Vec::new();
-        for r in regions {
+        let mut found = Vec::new();
+        'gather: for r in regions {
             for &q in &self.m.members[r as usize] {
                 let q = q as usize;
                 if q != p && !self.m.contains(not_in, q) && seen.insert(q) {
-                    out.push(q);
-                    if out.len() >= 24 {
-                        return out;
+                    found.push(q);
+                    if found.len() >= GATHER {
+                        break 'gather;
                     }
                 }
             }
         }
-        out
+        let mine = &self.m.of_pps[p];
+        let shared = |q: usize| {
+            let theirs = &self.m.of_pps[q];
+            let (mut i, mut j, mut n) = (0, 0, 0);
+            while i < mine.len() && j < theirs.len() {
+                match mine[i].cmp(&theirs[j]) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Greater => j += 1,
+                    std::cmp::Ordering::Equal => {
+                        n += 1;
+                        i += 1;
+                        j += 1;
+                    }
+                }
+            }
+            n
+        };
+        let mut ranked: Vec<(usize, usize)> = found.into_iter().map(|q| (shared(q), q)).collect();
+        ranked.sort_unstable_by_key(|&(n, q)| (std::cmp::Reverse(n), q));
+        ranked.into_iter().take(KEEP).map(|(_, q)| q).collect()
     }
 
     /// Candidate `(plus, minus options)` pairs for raising cell
@@ -655,7 +686,8 @@ impl Protector<'_> {
                 for minus in options {
                     let w = Witness { cell, plus, minus };
                     tried += 1;
-                    if let Some(cost) = self.evaluate(&w, &mut new)
+                    let bound = best.as_ref().map(|(c, _, _)| *c);
+                    if let Some(cost) = self.evaluate(&w, &mut new, bound)
                         && best.as_ref().is_none_or(|(c, _, _)| cost < *c)
                     {
                         best = Some((cost, w, new.clone()));
@@ -663,7 +695,7 @@ impl Protector<'_> {
                             break 'search;
                         }
                     }
-                    if tried >= 400 && best.is_some() {
+                    if tried >= BUDGET && best.is_some() {
                         break 'search;
                     }
                 }
