@@ -57,7 +57,7 @@ const MKB: usize = 5;
 /// Candidates tried per primary cell once one works: enough to find the
 /// cheap ones (the closest partnerships come first), few enough to keep
 /// the run fast.
-const BUDGET: usize = 96;
+const BUDGET: usize = 40;
 
 /// The count indicators a submitted measure feeds.
 fn indicators_of(measure: usize) -> &'static [usize] {
@@ -397,8 +397,9 @@ impl Protector<'_> {
     }
 
     /// Adds what `mv` changes to `scratch`.
-    fn effects(&mut self, mv: &Move) {
+    fn effects(&mut self, mv: &Move, skip: Option<usize>) {
         let n = self.n();
+        let m = self.m;
         for s in 0..SLOTS {
             let (first, last) = self.data.interval(s);
             let in_window = (first..=last).contains(&mv.month);
@@ -407,7 +408,12 @@ impl Protector<'_> {
                 if d == 0 || !(if k < BED { in_window } else { stock_here }) {
                     continue;
                 }
-                for &r in &self.m.of_pps[mv.pps] {
+                for &r in &m.of_pps[mv.pps] {
+                    // A region holding both partnerships of a mirrored
+                    // pair sees the change cancel out.
+                    if skip.is_some_and(|q| m.contains(r as usize, q)) {
+                        continue;
+                    }
                     for &i in indicators_of(k) {
                         self.scratch
                             .push((((s * n + r as usize) * COUNTS + i) as u32, d));
@@ -417,14 +423,34 @@ impl Protector<'_> {
         }
     }
 
+    /// `minus` undoes `plus` exactly in every region holding both: the
+    /// same month and the opposite change, and (stocks) the same windows.
+    fn mirrored(&self, plus: &Move, minus: &Move) -> bool {
+        plus.month == minus.month
+            && plus.pps != minus.pps
+            && plus.delta.map(|d| -d) == minus.delta
+            && (plus.delta[BED] == 0 && plus.delta[MKB] == 0
+                || (0..SLOTS).all(|s| {
+                    (self.data.stock_month(plus.pps, s) == Some(plus.month))
+                        == (self.data.stock_month(minus.pps, s) == Some(minus.month))
+                }))
+    }
+
     /// The cost of a witness and the cells it newly suppresses; `None`
     /// when it does not raise the cell to `t` or changes a published cell
     /// of P−1.
     fn evaluate(&mut self, w: &Witness, new: &mut Vec<usize>, bound: Option<Cost>) -> Option<Cost> {
         self.scratch.clear();
-        self.effects(&w.plus);
-        if let Some(minus) = &w.minus {
-            self.effects(minus);
+        match &w.minus {
+            Some(minus) if self.mirrored(&w.plus, minus) => {
+                self.effects(&w.plus, Some(minus.pps));
+                self.effects(minus, Some(w.plus.pps));
+            }
+            Some(minus) => {
+                self.effects(&w.plus, None);
+                self.effects(minus, None);
+            }
+            None => self.effects(&w.plus, None),
         }
         self.scratch.sort_unstable_by_key(|&(k, _)| k);
         let n = self.n();
@@ -522,7 +548,7 @@ impl Protector<'_> {
         let mut out = Vec::new();
         for &k in measures_of(i) {
             if k < BED {
-                for &(month, row) in self.data.within(p, s).iter().rev().take(3) {
+                for &(month, row) in self.data.within(p, s).iter().rev().take(2) {
                     let mut d = [0; MEASURES];
                     d[k] = delta;
                     out.push(Move {
@@ -671,7 +697,7 @@ impl Protector<'_> {
             .iter()
             .map(|&p| p as usize)
             .filter(|&p| self.data.has_data(p, s))
-            .take(8)
+            .take(4)
             .collect();
         'search: for p in holders {
             let partners = self.partners(p, r);
