@@ -502,9 +502,8 @@ impl Protector<'_> {
     /// gathered from its smallest regions (not in region `not_in`), ranked
     /// by the number of regions they share with `p` (the fewer regions
     /// separate them, the fewer cells change), then by number.
-    fn partners(&self, p: usize, not_in: usize) -> Vec<usize> {
+    fn partners(&self, p: usize, not_in: usize, keep: usize) -> Vec<usize> {
         const GATHER: usize = 256;
-        const KEEP: usize = 8;
         let mut regions = self.m.of_pps[p].clone();
         regions.sort_by_key(|&r| (self.m.members[r as usize].len(), r));
         let mut seen = HashSet::new();
@@ -539,7 +538,7 @@ impl Protector<'_> {
         };
         let mut ranked: Vec<(usize, usize)> = found.into_iter().map(|q| (shared(q), q)).collect();
         ranked.sort_unstable_by_key(|&(n, q)| (std::cmp::Reverse(n), q));
-        ranked.into_iter().take(KEEP).map(|(_, q)| q).collect()
+        ranked.into_iter().take(keep).map(|(_, q)| q).collect()
     }
 
     /// Candidate `(plus, minus options)` pairs for raising cell
@@ -692,37 +691,44 @@ impl Protector<'_> {
         let delta = self.t - value;
         let mut best: Option<(Cost, Witness, Vec<usize>)> = None;
         let mut new = Vec::new();
-        let mut tried = 0usize;
         let holders: Vec<usize> = self.m.members[r]
             .iter()
             .map(|&p| p as usize)
             .filter(|&p| self.data.has_data(p, s))
             .take(4)
             .collect();
-        'search: for p in holders {
-            let partners = self.partners(p, r);
-            for plus in self.plus_moves(p, s, i, delta) {
-                let mut options: Vec<Option<Move>> = Vec::new();
-                for &q in std::iter::once(&p).chain(&partners) {
-                    options.extend(self.minus_moves(&plus, q).into_iter().map(Some));
-                }
-                // Raising one partnership alone: every region it belongs
-                // to changes, `nl` included; the last resort.
-                options.push(None);
-                for minus in options {
-                    let w = Witness { cell, plus, minus };
-                    tried += 1;
-                    let bound = best.as_ref().map(|(c, _, _)| *c);
-                    if let Some(cost) = self.evaluate(&w, &mut new, bound)
-                        && best.as_ref().is_none_or(|(c, _, _)| cost < *c)
-                    {
-                        best = Some((cost, w, new.clone()));
-                        if cost.1 == 0 {
+        // The closest few partnerships first; more only while the best
+        // witness still needs an `nl` cell (or none was found).
+        for keep in [8, 32] {
+            if best.as_ref().is_some_and(|(c, _, _)| c.0 == 0) {
+                break;
+            }
+            let mut tried = 0usize;
+            'search: for &p in &holders {
+                let partners = self.partners(p, r, keep);
+                for plus in self.plus_moves(p, s, i, delta) {
+                    let mut options: Vec<Option<Move>> = Vec::new();
+                    for &q in std::iter::once(&p).chain(&partners) {
+                        options.extend(self.minus_moves(&plus, q).into_iter().map(Some));
+                    }
+                    // Raising one partnership alone: every region it
+                    // belongs to changes, `nl` included; the last resort.
+                    options.push(None);
+                    for minus in options {
+                        let w = Witness { cell, plus, minus };
+                        tried += 1;
+                        let bound = best.as_ref().map(|(c, _, _)| *c);
+                        if let Some(cost) = self.evaluate(&w, &mut new, bound)
+                            && best.as_ref().is_none_or(|(c, _, _)| cost < *c)
+                        {
+                            best = Some((cost, w, new.clone()));
+                            if cost.1 == 0 {
+                                break 'search;
+                            }
+                        }
+                        if tried >= BUDGET && best.is_some() {
                             break 'search;
                         }
-                    }
-                    if tried >= BUDGET && best.is_some() {
-                        break 'search;
                     }
                 }
             }
