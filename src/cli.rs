@@ -193,12 +193,53 @@ fn print_summary(o: &Outcome) {
             o.missing_in_period.len() - NAMED
         );
     }
+    if let Some(p) = &o.protection {
+        print_protection(p);
+    }
     println!("  outputs: {}", o.outputs.join(", "));
     if o.rows_rejected > 0 {
         println!(
             "Some input was rejected: see {}/rejects_{}.csv (exit code 3).",
             o.folder.display(),
             o.period
+        );
+    }
+}
+
+/// Small-count protection: primary and secondary cells per level.
+fn print_protection(p: &pps_monitor::aggregate::Protection) {
+    if p.threshold == 0 {
+        println!("  small-count protection: off (threshold 0)");
+        return;
+    }
+    let share = p
+        .secondary_share()
+        .map(|r| format!("{}%", r.format()))
+        .unwrap_or_default();
+    println!(
+        "  suppressed (threshold {}): {} primary, {} secondary ({share} of {} count cells); P-1 export {}",
+        p.threshold, p.primary, p.secondary, p.count_cells, p.previous_export
+    );
+    let per_level: Vec<String> = p
+        .levels
+        .iter()
+        .filter(|l| l.primary + l.secondary > 0)
+        .map(|l| format!("{} {}+{}", l.level, l.primary, l.secondary))
+        .collect();
+    if !per_level.is_empty() {
+        println!(
+            "    per level (primary+secondary): {}",
+            per_level.join(", ")
+        );
+    }
+    let previous: usize = p.previous_primaries.iter().map(|l| l.primary).sum();
+    if previous > 0 {
+        println!("    P-1 primary cells protected too: {previous}");
+    }
+    if !p.warnings.is_empty() {
+        println!(
+            "    protection warnings: {} (see manifest.json)",
+            p.warnings.len()
         );
     }
 }

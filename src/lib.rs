@@ -55,6 +55,8 @@ pub struct Outcome {
     pub accepted_in_period: usize,
     /// The latest month with an accepted count row, up to the period.
     pub latest_with_data: Option<Month>,
+    /// What small-count protection hid (`run` only).
+    pub protection: Option<aggregate::Protection>,
 }
 
 impl Outcome {
@@ -114,18 +116,22 @@ fn run_stages(
         validated.rejected_rows()
     ));
     let aggregated = if job.command == Command::Run {
+        // The exports of P-1 and P-12 in the output folder: what they
+        // published is public (contract section 7a).
+        let earlier = aggregate::Earlier::read(&job.output, period);
         // The typed rows are no longer needed: they are freed, and what
         // ingest and validation freed is given back to the system, while
         // the polars plans run (the report writer, which needs the most,
         // comes after).
         let (aggregated, ()) = rayon::join(
             || {
-                aggregate::aggregate(
+                aggregate::aggregate_with(
                     &validated.accepted,
                     &job.regions,
                     &job.groups,
                     period,
                     job.threshold,
+                    &earlier,
                 )
             },
             || {
@@ -139,6 +145,7 @@ fn run_stages(
     };
 
     let mut staging = publish::Staging::new(&job.output, period, &job.faults)?;
+    let protection = aggregated.as_ref().map(|a| a.protection.clone());
     let write_rejects = |staging: &publish::Staging| {
         staging.file(&format!("rejects_{period}.csv"), |w| {
             publish::rejects::write(&ingested, &validated.rejects, w)
@@ -146,9 +153,10 @@ fn run_stages(
     };
     if let Some(aggregated) = aggregated {
         progress(&format!(
-            "{}: {} indicator rows",
+            "{}: {} indicator rows; small-count protection took {} ms",
             lap("aggregation"),
-            aggregated.rows.len()
+            aggregated.rows.len(),
+            aggregated.protection_time.as_millis()
         ));
         let input = publish::report::ReportInput {
             job,
@@ -200,7 +208,14 @@ fn run_stages(
     }
     job.faults.reached(publish::fault::Point::Writing);
     let outputs = staging.outputs().to_vec();
-    let manifest = publish::manifest::build(job, period, &ingested, &validated, outputs);
+    let manifest = publish::manifest::build(
+        job,
+        period,
+        &ingested,
+        &validated,
+        outputs,
+        protection.as_ref(),
+    );
     staging.write("manifest.json", |w| {
         serde_json::to_writer_pretty(&mut *w, &manifest)?;
         w.write_all(b"\n").map_err(serde_json::Error::io)
@@ -221,7 +236,8 @@ fn run_stages(
 
     let folder = staging.commit()?;
     progress(&lap("publishing"));
-    let outcome = outcome(period, folder, &ingested, &validated, names);
+    let mut outcome = outcome(period, folder, &ingested, &validated, names);
+    outcome.protection = protection;
     discard((ingested, validated));
     drop(lock);
     Ok(outcome)
@@ -300,5 +316,6 @@ fn outcome(
             .map(|c| c.month)
             .filter(|m| *m <= period)
             .max(),
+        protection: None,
     }
 }

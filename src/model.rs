@@ -457,9 +457,43 @@ pub enum Value {
     Pct(Option<Ratio>),
 }
 
+/// What the export does with a row's `waarde` (contract section 7,
+/// `status`): published, suppressed (`C`, and why: a small count, or a
+/// cell hidden to protect one), or missing.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum CellStatus {
+    /// `F`: published.
+    Published,
+    /// `C`: a count of 1 up to the threshold (primary suppression).
+    Primary,
+    /// `C`: suppressed so that no primary cell can be worked out from the
+    /// published numbers (secondary suppression; also `mkb_aandeel_pct`
+    /// when one of its parts is `C`).
+    Secondary,
+    /// `M`: a partnership without an accepted count row in the window.
+    Missing,
+}
+
+impl CellStatus {
+    /// The export's `status` code: `F`, `C` or `M`.
+    pub fn code(self) -> &'static str {
+        match self {
+            CellStatus::Published => "F",
+            CellStatus::Primary | CellStatus::Secondary => "C",
+            CellStatus::Missing => "M",
+        }
+    }
+
+    /// `C`: the export's `onderdrukt` is `true`.
+    pub fn is_suppressed(self) -> bool {
+        matches!(self, CellStatus::Primary | CellStatus::Secondary)
+    }
+}
+
 /// One row of the ministry export, before formatting. Values are
-/// unsuppressed; `suppressed` and `growth_hidden` say what the export must
-/// leave empty (the internal xlsx report shows everything).
+/// unsuppressed; `status`, `realisation_hidden` and `growth_hidden` say
+/// what the export must leave empty (the internal xlsx report shows
+/// everything).
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct KpiRow {
     pub window: Window,
@@ -475,12 +509,28 @@ pub struct KpiRow {
     pub realisation: Option<Ratio>,
     /// Filled for windows `maand` and `jtd` and indicators with growth.
     pub growth: Option<Ratio>,
-    /// Small-count protection: `waarde`, `realisatie_pct` and `groei_pct`
-    /// are left empty in the export.
-    pub suppressed: bool,
-    /// `groei_pct` is left empty in the export because the year-earlier
-    /// value was itself small enough to be suppressed.
+    /// `C` and `M` rows leave `waarde`, `realisatie_pct` and `groei_pct`
+    /// empty in the export.
+    pub status: CellStatus,
+    /// `realisatie_pct` is left empty although the row is published: the
+    /// value over just the partnerships with a target cannot be derived
+    /// from published cells (contract section 7a).
+    pub realisation_hidden: bool,
+    /// `groei_pct` is left empty although the row is published: the
+    /// year-earlier value was small, or suppressed in that export.
     pub growth_hidden: bool,
+}
+
+impl KpiRow {
+    /// `C` in the export.
+    pub fn suppressed(&self) -> bool {
+        self.status.is_suppressed()
+    }
+
+    /// `waarde` is published (`F`).
+    pub fn published(&self) -> bool {
+        self.status == CellStatus::Published
+    }
 }
 
 /// A point of a monthly series for the report's trend charts: the `maand`

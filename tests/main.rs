@@ -13,6 +13,7 @@ mod golden;
 mod hostile;
 mod outputs_v2;
 mod properties;
+mod protection;
 mod publishing;
 mod report;
 mod rules;

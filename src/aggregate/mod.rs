@@ -4,7 +4,8 @@
 //! Takes the validated rows, the region reference, the configured region
 //! groups, the reporting period and the suppression threshold; returns
 //! unsuppressed [`KpiRow`]s in export order (window, level, code, indicator)
-//! with flags saying what small-count protection must hide, and
+//! with their status (published, primary or secondary suppression, missing:
+//! decided in `protect`, which also reads the earlier exports), and
 //! [`TrendPoint`]s. All summing, windowing and joining happens in polars
 //! lazy plans over integer columns (see `plan`); percentages stay exact
 //! [`Ratio`]s, rounded only when written. Refuses input that validation
@@ -13,16 +14,20 @@
 
 mod frames;
 mod plan;
+pub mod protect;
 #[cfg(test)]
 mod tests;
 
 use polars::prelude::{DataFrame, PolarsError, PolarsResult};
 
 use crate::error::Error;
-use crate::model::{Accepted, Indicator, KpiRow, Month, Ratio, TrendPoint, Value, Window};
+use crate::model::{
+    Accepted, CellStatus, Indicator, KpiRow, Month, Ratio, TrendPoint, Value, Window,
+};
 use crate::regions::{RegionGroup, Regions};
 
 use frames::{Inputs, Region};
+pub use protect::{Earlier, Protection};
 
 /// The export rows and the trend series.
 #[derive(Clone, Debug)]
@@ -33,10 +38,15 @@ pub struct Aggregated {
     /// consortium, for each of the 24 months ending at the period; sorted by
     /// level, `regio_code`, indicator, month.
     pub trends: Vec<TrendPoint>,
+    /// What small-count protection hid (contract section 7a).
+    pub protection: Protection,
+    /// How long protection took (for the progress lines; not in any output).
+    pub protection_time: std::time::Duration,
 }
 
-/// Computes every indicator for `period`. `threshold` is the small-count
-/// protection threshold (0: off).
+/// Computes every indicator for `period`, protecting small counts within
+/// this export only. `threshold` is the small-count protection threshold
+/// (0: off).
 pub fn aggregate(
     accepted: &Accepted,
     regions: &Regions,
@@ -44,12 +54,51 @@ pub fn aggregate(
     period: Month,
     threshold: i64,
 ) -> Result<Aggregated, Error> {
+    aggregate_with(
+        accepted,
+        regions,
+        groups,
+        period,
+        threshold,
+        &Earlier::none(),
+    )
+}
+
+/// [`aggregate`], protecting small counts also against what the earlier
+/// exports (P−1, and P−12 for growth) published.
+pub fn aggregate_with(
+    accepted: &Accepted,
+    regions: &Regions,
+    groups: &[RegionGroup],
+    period: Month,
+    threshold: i64,
+    earlier: &Earlier,
+) -> Result<Aggregated, Error> {
     let failed = |e: PolarsError| Error::Aggregate(e.to_string());
     let inputs = Inputs::build(accepted, regions, groups, period)?;
     let collected = plan::run(&inputs, period.year()).map_err(failed)?;
+    let mut rows = kpi_rows(&collected.kpi, &inputs.regions).map_err(failed)?;
+    let started = std::time::Instant::now();
+    let pairs: Vec<(u32, u32)> = u32s(&inputs.membership, frames::name::PPS)
+        .map_err(failed)?
+        .into_iter()
+        .zip(u32s(&inputs.membership, frames::name::REGION).map_err(failed)?)
+        .collect();
+    let protection = protect::protect(
+        accepted,
+        &inputs.regions,
+        &pairs,
+        period,
+        threshold,
+        earlier,
+        &mut rows,
+    );
+    let protection_time = started.elapsed();
     Ok(Aggregated {
-        rows: kpi_rows(&collected.kpi, &inputs.regions, threshold).map_err(failed)?,
+        rows,
         trends: trend_points(&collected.trends, &inputs.regions, period).map_err(failed)?,
+        protection,
+        protection_time,
     })
 }
 
@@ -119,13 +168,12 @@ impl Numbers {
 }
 
 /// Turns the collected export frame into rows: exact ratios from the integer
-/// sums, and the suppression flags.
-fn kpi_rows(kpi: &DataFrame, regions: &[Region], threshold: i64) -> PolarsResult<Vec<KpiRow>> {
+/// sums; every row published until [`protect`] decides.
+fn kpi_rows(kpi: &DataFrame, regions: &[Region]) -> PolarsResult<Vec<KpiRow>> {
     let window = i32s(kpi, plan::WINDOW)?;
     let region = u32s(kpi, frames::name::REGION)?;
     let numbers = Numbers::read(kpi, true)?;
 
-    let small = |v: i64| threshold > 0 && (1..threshold).contains(&v);
     let mut rows = Vec::with_capacity(kpi.height() * numbers.len());
     for row in 0..kpi.height() {
         let window = Window::ALL[window[row] as usize];
@@ -148,16 +196,6 @@ fn kpi_rows(kpi: &DataFrame, regions: &[Region], threshold: i64) -> PolarsResult
                 _ => (None, None),
             };
 
-            let suppressed = if indicator.is_count() {
-                small(v)
-            } else if indicator == Indicator::MkbAandeelPct {
-                // value is bedrijven_mkb, den is bedrijven
-                small(v) || n.den.as_ref().is_some_and(|d| small(d[row].unwrap_or(0)))
-            } else {
-                false
-            };
-            let growth_hidden = indicator.is_count() && earlier.is_some_and(small);
-
             rows.push(KpiRow {
                 window,
                 level: r.level,
@@ -168,8 +206,9 @@ fn kpi_rows(kpi: &DataFrame, regions: &[Region], threshold: i64) -> PolarsResult
                 target,
                 realisation,
                 growth,
-                suppressed,
-                growth_hidden,
+                status: CellStatus::Published,
+                realisation_hidden: false,
+                growth_hidden: false,
             });
         }
     }

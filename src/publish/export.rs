@@ -2,7 +2,8 @@
 //!
 //! Takes the aggregated rows (already in export order, values
 //! unsuppressed) and writes them as UTF-8 CSV (RFC 4180, comma, `.` as
-//! decimal mark), applying small-count protection and guarding text fields
+//! decimal mark), applying small-count protection (`status` F, C, M: a C or
+//! M row keeps only its target) and guarding text fields
 //! against formula injection. Refuses nothing: every row is written.
 
 use std::borrow::Cow;
@@ -54,15 +55,21 @@ fn record<'a>(row: &'a KpiRow, periode: &'a str) -> [Cow<'a, str>; 12] {
         Value::Count(n) => Cow::Owned(n.to_string()),
         Value::Pct(ratio) => pct(ratio),
     };
-    let (waarde, realisatie, groei) = if row.suppressed {
-        (none(), none(), none())
-    } else {
+    let (waarde, realisatie, groei) = if row.published() {
+        let realisatie = if row.realisation_hidden {
+            none()
+        } else {
+            pct(row.realisation)
+        };
         let groei = if row.growth_hidden {
             none()
         } else {
             pct(row.growth)
         };
-        (waarde, pct(row.realisation), groei)
+        (waarde, realisatie, groei)
+    } else {
+        // C and M: only the target (`doel`) stays.
+        (none(), none(), none())
     };
     [
         guard(periode),
@@ -75,15 +82,15 @@ fn record<'a>(row: &'a KpiRow, periode: &'a str) -> [Cow<'a, str>; 12] {
         row.target.map_or_else(none, |t| Cow::Owned(t.to_string())),
         realisatie,
         groei,
-        Cow::Borrowed(if row.suppressed { "true" } else { "false" }),
-        Cow::Borrowed(if row.suppressed { "C" } else { "F" }),
+        Cow::Borrowed(if row.suppressed() { "true" } else { "false" }),
+        Cow::Borrowed(row.status.code()),
     ]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Indicator, Level, Window};
+    use crate::model::{CellStatus, Indicator, Level, Window};
 
     fn row(indicator: Indicator, value: Value) -> KpiRow {
         KpiRow {
@@ -96,7 +103,8 @@ mod tests {
             target: None,
             realisation: None,
             growth: None,
-            suppressed: false,
+            status: CellStatus::Published,
+            realisation_hidden: false,
             growth_hidden: false,
         }
     }
@@ -146,21 +154,34 @@ mod tests {
         small.target = Some(5);
         small.realisation = Ratio::new(3, 5);
         small.growth = Ratio::new(2, 1);
-        small.suppressed = true;
+        small.status = CellStatus::Primary;
         let mut hidden_growth = row(Indicator::Werkzoekenden, Value::Count(40));
         hidden_growth.growth = Ratio::new(38, 2);
         hidden_growth.growth_hidden = true;
         hidden_growth.realisation = Ratio::new(40, 80);
         hidden_growth.target = Some(80);
         let mut share = row(Indicator::MkbAandeelPct, Value::Pct(Ratio::new(2, 4)));
-        share.suppressed = true;
+        share.status = CellStatus::Secondary;
+        let mut missing = row(Indicator::Bedrijven, Value::Count(0));
+        missing.level = Level::Pps;
+        missing.status = CellStatus::Missing;
+        missing.target = Some(7);
+        missing.realisation = Ratio::new(0, 7);
+        missing.growth = Ratio::new(-2, 2);
+        let mut hidden_realisation = row(Indicator::Studenten, Value::Count(30));
+        hidden_realisation.target = Some(60);
+        hidden_realisation.realisation = Ratio::new(3, 60);
+        hidden_realisation.realisation_hidden = true;
+        hidden_realisation.growth = Ratio::new(1, 2);
         assert_eq!(
-            written(&[small, hidden_growth, share]),
+            written(&[small, hidden_growth, share, missing, hidden_realisation]),
             format!(
                 "{HEAD}\
                  2026-03,jtd,provincie,PV27,Noord-Holland,werkenden,,5,,,true,C\r\n\
                  2026-03,jtd,provincie,PV27,Noord-Holland,werkzoekenden,40,80,50.0,,false,F\r\n\
-                 2026-03,jtd,provincie,PV27,Noord-Holland,mkb_aandeel_pct,,,,,true,C\r\n"
+                 2026-03,jtd,provincie,PV27,Noord-Holland,mkb_aandeel_pct,,,,,true,C\r\n\
+                 2026-03,jtd,pps,PV27,Noord-Holland,bedrijven,,7,,,false,M\r\n\
+                 2026-03,jtd,provincie,PV27,Noord-Holland,studenten,30,60,,50.0,false,F\r\n"
             )
         );
     }

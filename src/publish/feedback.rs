@@ -48,7 +48,8 @@ use super::{Staging, guard, rejects};
 use crate::error::Error;
 use crate::ingest::Ingested;
 use crate::model::{
-    DUTCH_MONTHS, DUTCH_MONTHS_SHORT, KpiRow, Level, Month, Partnership, Value, Window, cut_text,
+    CellStatus, DUTCH_MONTHS, DUTCH_MONTHS_SHORT, KpiRow, Level, Month, Partnership, Value, Window,
+    cut_text,
 };
 use crate::validate::{Place, Reject, Validated};
 
@@ -650,7 +651,7 @@ impl<'a> Feedback<'a> {
                 .map_or(Shown::Empty, |t| Shown::Count(t as f64));
             figure(&mut ws, s, (row, 7), target, band)?;
             let realisation = jtd
-                .filter(|r| published(r) == Published::Yes)
+                .filter(|r| published(r) == Published::Yes && !r.realisation_hidden)
                 .and_then(|r| r.realisation)
                 .map_or(Shown::Empty, |q| Shown::Pct(fraction(q)));
             figure(&mut ws, s, (row, 8), realisation, band)?;
@@ -727,20 +728,16 @@ enum Published {
     /// `C`
     Suppressed,
     /// `M`: the partnership has no accepted submission in the window.
-    #[expect(
-        dead_code,
-        reason = "the export's status M comes with the status column's C/M logic"
-    )]
     Missing,
 }
 
 /// The one place that reads a row's small-count protection, so that the
 /// feedback follows the export's `status` column.
 fn published(row: &KpiRow) -> Published {
-    if row.suppressed {
-        Published::Suppressed
-    } else {
-        Published::Yes
+    match row.status {
+        CellStatus::Published => Published::Yes,
+        CellStatus::Primary | CellStatus::Secondary => Published::Suppressed,
+        CellStatus::Missing => Published::Missing,
     }
 }
 

@@ -1,11 +1,13 @@
 //! `manifest.json`, for auditors: tool version, period, the effective
 //! configuration, every input file with its SHA-256 and per-sheet row
-//! accounting, warnings, and every output file with its SHA-256.
+//! accounting, warnings, what small-count protection hid (primary and
+//! secondary cells per level), and every output file with its SHA-256.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::aggregate::Protection;
 use crate::config::{Effective, Job};
 use crate::ingest::Ingested;
 use crate::model::Month;
@@ -20,6 +22,10 @@ pub struct Manifest<'a> {
     summary: Summary,
     inputs: Vec<Input<'a>>,
     warnings: Vec<WarningEntry<'a>>,
+    /// Small-count protection: primary and secondary cells per level, the
+    /// P−1 primaries protected too, and any cell it could not protect.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    protection: Option<&'a Protection>,
     outputs: Vec<Output>,
 }
 
@@ -82,6 +88,7 @@ pub fn build<'a>(
     ingested: &'a Ingested,
     validated: &'a Validated,
     outputs: Vec<Output>,
+    protection: Option<&'a Protection>,
 ) -> Manifest<'a> {
     let mut inputs = Vec::with_capacity(ingested.files.len());
     let mut total = SheetCount::default();
@@ -161,6 +168,7 @@ pub fn build<'a>(
         },
         inputs,
         warnings,
+        protection,
         outputs,
     }
 }

@@ -14,7 +14,7 @@ use super::{
     figure_headers, figure_highlights, figure_legend, header_height, header_lines, indicator_label,
     level_sheet_name, month_long, note_block, page_setup, suppression_note, text_width,
 };
-use crate::model::{Level, Window};
+use crate::model::{CellStatus, Level, Window};
 
 /// Where the columns of a level sheet are. A consortium's code is its
 /// name, so the consortium sheet has no code column.
@@ -256,23 +256,33 @@ fn format_runs(looks: &[Looks], fill: bool) -> Vec<(u16, u16, (Kind, bool))> {
     runs
 }
 
-/// Which windows of `line` the export leaves empty (`maand, groei jtd`),
-/// into `out`.
+/// Which windows of `line` the export leaves empty and why (`maand
+/// primair, jtd secundair, groei jtd`), into `out`: primary is a small
+/// count, secondary a cell hidden to protect one.
 fn hidden_windows(line: &Line<'_>, out: &mut String) {
     out.clear();
     for r in Window::ALL.into_iter().filter_map(|w| line.window(w)) {
-        let what = if r.suppressed {
-            ""
-        } else if r.growth_hidden {
-            "groei "
-        } else {
-            continue;
+        let mut note = |what: &str, why: &str| {
+            if !out.is_empty() {
+                out.push_str(", ");
+            }
+            out.push_str(what);
+            out.push_str(r.window.name());
+            out.push_str(why);
         };
-        if !out.is_empty() {
-            out.push_str(", ");
+        match r.status {
+            CellStatus::Primary => note("", " primair"),
+            CellStatus::Secondary => note("", " secundair"),
+            CellStatus::Published => {
+                if r.growth_hidden {
+                    note("groei ", "");
+                }
+                if r.realisation_hidden {
+                    note("realisatie ", "");
+                }
+            }
+            CellStatus::Missing => {}
         }
-        out.push_str(what);
-        out.push_str(r.window.name());
     }
 }
 

@@ -48,7 +48,8 @@ use crate::aggregate::Aggregated;
 use crate::config::Job;
 use crate::ingest::Ingested;
 use crate::model::{
-    DUTCH_MONTHS, DUTCH_MONTHS_SHORT, Indicator, KpiRow, Level, Month, Ratio, Value, Window,
+    CellStatus, DUTCH_MONTHS, DUTCH_MONTHS_SHORT, Indicator, KpiRow, Level, Month, Ratio, Value,
+    Window,
 };
 use crate::validate::Validated;
 
@@ -491,12 +492,14 @@ fn figure_cells(line: &Line<'_>) -> [FigureCell; FIGURE_COUNT] {
                 _ => Window::Cumulatief,
             };
             match line.window(window) {
+                // Missing is not zero: no row, no figure.
+                Some(r) if r.status == CellStatus::Missing => (None, Kind::Count, false),
                 Some(r) => {
                     let (value, kind) = match r.value {
                         Value::Count(n) => (Some(n as f64), Kind::Count),
                         Value::Pct(ratio) => (ratio.map(fraction), Kind::Pct),
                     };
-                    (value, kind, r.suppressed)
+                    (value, kind, r.suppressed())
                 }
                 None => (None, Kind::Count, false),
             }
@@ -506,15 +509,21 @@ fn figure_cells(line: &Line<'_>) -> [FigureCell; FIGURE_COUNT] {
             (target.map(|t| t as f64), Kind::Count, false)
         }
         Figure::MetDoel => match line.window(Window::Jtd) {
+            Some(r) if r.status == CellStatus::Missing => (None, Kind::Count, false),
             Some(r) => (
                 r.realisation.map(|ratio| ratio.num as f64),
                 Kind::Count,
-                r.suppressed,
+                !r.published() || r.realisation_hidden,
             ),
             None => (None, Kind::Count, false),
         },
         Figure::Realisatie => match line.window(Window::Jtd) {
-            Some(r) => (r.realisation.map(fraction), Kind::Pct, r.suppressed),
+            Some(r) if r.status == CellStatus::Missing => (None, Kind::Pct, false),
+            Some(r) => (
+                r.realisation.map(fraction),
+                Kind::Pct,
+                !r.published() || r.realisation_hidden,
+            ),
             None => (None, Kind::Pct, false),
         },
         Figure::GroeiMaand | Figure::GroeiJtd => {
@@ -524,10 +533,11 @@ fn figure_cells(line: &Line<'_>) -> [FigureCell; FIGURE_COUNT] {
                 Window::Jtd
             };
             match line.window(window) {
+                Some(r) if r.status == CellStatus::Missing => (None, Kind::Pct, false),
                 Some(r) => (
                     r.growth.map(fraction),
                     Kind::Pct,
-                    r.suppressed || r.growth_hidden,
+                    !r.published() || r.growth_hidden,
                 ),
                 None => (None, Kind::Pct, false),
             }
@@ -609,7 +619,8 @@ fn figure_legend(period: Month, threshold: i64) -> String {
     );
     if threshold > 0 {
         text.push_str(
-            " Grijs cursief: in de export voor het ministerie onderdrukt (klein aantal).",
+            " Grijs cursief: in de export voor het ministerie onderdrukt; de laatste kolom zegt waarom: \
+             primair (klein aantal) of secundair (verborgen zodat geen klein aantal uit te rekenen is).",
         );
     }
     text

@@ -1,0 +1,1039 @@
+//! Small-count protection (contract sections 5, 7 and 7a): decides, for
+//! every row of the export, its `status` (published, primary or secondary
+//! suppression, missing) and whether its `realisatie_pct` and `groei_pct`
+//! are hidden.
+//!
+//! Takes the accepted rows, the region membership, the unsuppressed rows
+//! and the earlier exports (P−1, P−12) found in the output folder; changes
+//! only the rows' status fields and returns a [`Protection`] summary.
+//!
+//! **How the guarantee is met: witnesses.** For every primary cell c (of
+//! this export, and of the P−1 export when its cell is suppressed there and
+//! still small on today's data) the code looks for an alternative data set
+//! that an attacker cannot tell apart from the real one and in which c is
+//! at least `t`: `+δ` on one partnership's count in one month (or on its
+//! stock), `−δ` on the same count of another partnership (δ = t − c, and
+//! the other one must hold at least δ: a secondary cell of 0 protects
+//! nothing; `bedrijven_mkb ≤ bedrijven` is kept). Every cell of this export
+//! that the change alters (all windows, all levels, the identities
+//! `studenten` and `deelnemers`, the year-earlier value behind a published
+//! `groei_pct`) is then suppressed; a change that would alter a published
+//! cell of the P−1 export is not allowed. Because every published number
+//! of both exports is the same in both data sets, a linear programming
+//! attacker's upper bound for c is at least `t`. Suppressing more never
+//! breaks a witness, so the union over all primary cells protects them all.
+//!
+//! Witnesses are chosen greedily and deterministically: the P−1 primaries
+//! first (they have the fewest options), then this export's from the lowest
+//! level up; among the candidates (the partnerships that share most regions
+//! first, the latest month first) the one that suppresses the fewest new
+//! cells wins, `nl` cells counting as almost impossible, then lower levels
+//! and smaller values. A primary cell for which no witness exists is
+//! reported as a warning (never silently).
+
+mod earlier;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+pub use earlier::{Earlier, ExportCells};
+
+use super::frames::Region;
+use crate::model::{Accepted, CellStatus, Indicator, KpiRow, Level, Month, Ratio, Window};
+
+/// The count indicators, by their position in [`Indicator::ALL`].
+const COUNTS: usize = 8;
+/// Windows per export: `maand`, `jtd`, `cumulatief`, and the year-earlier
+/// twins of `maand` and `jtd` (behind `groei_pct`).
+const KINDS: usize = 5;
+/// Exports: this one (0) and P−1 (1).
+const SLOTS: usize = 2 * KINDS;
+const MEASURES: usize = 6;
+const BED: usize = 4;
+const MKB: usize = 5;
+/// Candidates tried per primary cell once one works: enough to find the
+/// cheap ones (the closest partnerships come first), few enough to keep
+/// the run fast.
+const BUDGET: usize = 40;
+
+/// The count indicators a submitted measure feeds.
+fn indicators_of(measure: usize) -> &'static [usize] {
+    match measure {
+        0 => &[0, 4, 5],
+        1 => &[1, 4, 5],
+        2 => &[2, 5],
+        3 => &[3, 5],
+        4 => &[6],
+        _ => &[7],
+    }
+}
+
+/// The measures a count indicator is made of.
+fn measures_of(indicator: usize) -> &'static [usize] {
+    match indicator {
+        0 => &[0],
+        1 => &[1],
+        2 => &[2],
+        3 => &[3],
+        4 => &[0, 1],
+        5 => &[0, 1, 2, 3],
+        6 => &[BED],
+        _ => &[MKB],
+    }
+}
+
+/// Cells suppressed at one level.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct LevelCount {
+    pub level: &'static str,
+    pub primary: usize,
+    pub secondary: usize,
+}
+
+/// What protection hid, for the manifest and the run summary.
+#[derive(Serialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Protection {
+    pub threshold: i64,
+    /// Count cells (studenten_bol … bedrijven_mkb, every window) in the
+    /// export; `M` cells included.
+    pub count_cells: usize,
+    pub primary: usize,
+    pub secondary: usize,
+    pub missing: usize,
+    /// Per level, this export's count cells.
+    pub levels: Vec<LevelCount>,
+    /// `read`, `absent` or `unreadable`: the export of P−1.
+    pub previous_export: &'static str,
+    /// Primary cells of the P−1 export (suppressed there and still 1..t−1
+    /// on today's data) that this export had to protect too, per level.
+    pub previous_primaries: Vec<LevelCount>,
+    /// Primary cells without a witness, and unreadable earlier exports.
+    pub warnings: Vec<String>,
+}
+
+impl Protection {
+    /// `a / b` secondary cells over all count cells, in tenths of a percent.
+    pub fn secondary_share(&self) -> Option<Ratio> {
+        Ratio::new(self.secondary as i64, self.count_cells as i64)
+    }
+}
+
+/// The data protection works on: per partnership its accepted months.
+pub(super) struct Data {
+    period: Month,
+    /// Per partnership, `(month, measures)` sorted by month, up to P.
+    rows: Vec<Vec<(i32, [i64; MEASURES])>>,
+}
+
+impl Data {
+    pub(super) fn new(accepted: &Accepted, period: Month) -> Data {
+        let index: HashMap<&str, usize> = accepted
+            .partnerships
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.pps_id.as_str(), i))
+            .collect();
+        let mut rows = vec![Vec::new(); accepted.partnerships.len()];
+        for c in &accepted.counts {
+            if let Some(&p) = index.get(c.pps_id.as_str())
+                && c.month <= period
+            {
+                rows[p].push((c.month.index(), c.values));
+            }
+        }
+        for r in &mut rows {
+            r.sort_by_key(|&(m, _)| m);
+        }
+        Data { period, rows }
+    }
+
+    /// `(first, last)` month of slot `s` (`first` is `i32::MIN` for
+    /// `cumulatief`).
+    fn interval(&self, s: usize) -> (i32, i32) {
+        let base = self.period.offset(-((s / KINDS) as i32));
+        let jan = base.january().index();
+        let b = base.index();
+        match s % KINDS {
+            0 => (b, b),
+            1 => (jan, b),
+            2 => (i32::MIN, b),
+            3 => (b - 12, b - 12),
+            _ => (jan - 12, b - 12),
+        }
+    }
+
+    /// The rows of partnership `p` within slot `s`.
+    fn within(&self, p: usize, s: usize) -> &[(i32, [i64; MEASURES])] {
+        let (first, last) = self.interval(s);
+        let rows = &self.rows[p];
+        let a = rows.partition_point(|&(m, _)| m < first);
+        let b = rows.partition_point(|&(m, _)| m <= last);
+        &rows[a..b]
+    }
+
+    fn has_data(&self, p: usize, s: usize) -> bool {
+        !self.within(p, s).is_empty()
+    }
+
+    /// The latest accepted month of `p` within slot `s`: where its stocks
+    /// come from.
+    fn stock_month(&self, p: usize, s: usize) -> Option<i32> {
+        self.within(p, s).last().map(|&(m, _)| m)
+    }
+
+    fn row(&self, p: usize, month: i32) -> Option<&[i64; MEASURES]> {
+        let rows = &self.rows[p];
+        rows.binary_search_by_key(&month, |&(m, _)| m)
+            .ok()
+            .map(|i| &rows[i].1)
+    }
+
+    /// The eight count values of `p` in slot `s`.
+    fn values(&self, p: usize, s: usize) -> [i64; COUNTS] {
+        let rows = self.within(p, s);
+        let mut v = [0; COUNTS];
+        for (_, m) in rows {
+            for k in 0..4 {
+                v[k] += m[k];
+            }
+        }
+        if let Some((_, m)) = rows.last() {
+            v[6] = m[BED];
+            v[7] = m[MKB];
+        }
+        v[4] = v[0] + v[1];
+        v[5] = v[4] + v[2] + v[3];
+        v
+    }
+}
+
+/// The regions and who belongs where.
+pub(super) struct Membership<'a> {
+    pub regions: &'a [Region],
+    /// Per partnership its region ids, sorted.
+    pub of_pps: Vec<Vec<u32>>,
+    /// Per region its partnerships, sorted.
+    pub members: Vec<Vec<u32>>,
+}
+
+impl<'a> Membership<'a> {
+    pub(super) fn new(regions: &'a [Region], pairs: &[(u32, u32)], partnerships: usize) -> Self {
+        let mut of_pps = vec![Vec::new(); partnerships];
+        let mut members = vec![Vec::new(); regions.len()];
+        for &(p, r) in pairs {
+            if let (Some(a), Some(b)) = (of_pps.get_mut(p as usize), members.get_mut(r as usize)) {
+                a.push(r);
+                b.push(p);
+            }
+        }
+        for v in of_pps.iter_mut().chain(members.iter_mut()) {
+            v.sort_unstable();
+            v.dedup();
+        }
+        Membership {
+            regions,
+            of_pps,
+            members,
+        }
+    }
+
+    fn contains(&self, region: usize, p: usize) -> bool {
+        self.of_pps[p].binary_search(&(region as u32)).is_ok()
+    }
+}
+
+/// Every count cell of every slot: `((slot × regions) + region) × 8 + indicator`.
+fn all_values(data: &Data, m: &Membership<'_>) -> Vec<i64> {
+    let n = m.regions.len();
+    let mut out = vec![0i64; SLOTS * n * COUNTS];
+    for p in 0..m.of_pps.len() {
+        for s in 0..SLOTS {
+            let v = data.values(p, s);
+            if v.iter().all(|&x| x == 0) {
+                continue;
+            }
+            for &r in &m.of_pps[p] {
+                let base = (s * n + r as usize) * COUNTS;
+                for (o, x) in out[base..base + COUNTS].iter_mut().zip(v) {
+                    *o += x;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A change of one partnership's submission in one month.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) struct Move {
+    pub pps: usize,
+    pub month: i32,
+    pub delta: [i64; MEASURES],
+}
+
+/// An alternative data set for one primary cell: `plus` raises it,
+/// `minus` (when there is one) keeps the totals above it.
+#[derive(Clone, Debug)]
+pub(super) struct Witness {
+    /// `(slot, region, indicator)`
+    pub cell: (usize, usize, usize),
+    pub plus: Move,
+    pub minus: Option<Move>,
+}
+
+/// The cost of a candidate: new `nl` cells, new cells, their levels, their
+/// values (compared in this order).
+type Cost = (usize, usize, usize, i64);
+
+struct Protector<'a> {
+    data: &'a Data,
+    m: &'a Membership<'a>,
+    t: i64,
+    values: Vec<i64>,
+    /// This export's count cells (slots 0..3).
+    status: Vec<CellStatus>,
+    /// P−1 cells (slots 5..8, as 0..3) that its export published.
+    previous_published: Vec<bool>,
+    /// P−1 `maand`/`jtd` rows whose `groei_pct` was published.
+    previous_growth: Vec<bool>,
+    /// This export's `maand`/`jtd` rows whose `groei_pct` is hidden anyway.
+    growth_hidden: Vec<bool>,
+    witnesses: Vec<Witness>,
+    scratch: Vec<(u32, i64)>,
+}
+
+/// The outcome of [`protect`], kept for the self-checks in the tests.
+#[cfg_attr(
+    not(test),
+    expect(
+        dead_code,
+        reason = "the witnesses are read by the self-check in the tests"
+    )
+)]
+pub(super) struct Decided {
+    pub status: Vec<CellStatus>,
+    pub previous_published: Vec<bool>,
+    pub previous_growth: Vec<bool>,
+    pub growth_hidden: Vec<bool>,
+    pub witnesses: Vec<Witness>,
+    pub previous_primaries: Vec<(usize, usize, usize)>,
+    pub unprotected: Vec<(usize, usize, usize)>,
+}
+
+fn main_index(n: usize, w: usize, r: usize, i: usize) -> usize {
+    (w * n + r) * COUNTS + i
+}
+
+fn level_rank(level: Level) -> usize {
+    match level {
+        Level::Pps => 0,
+        Level::Consortium => 1,
+        Level::Regiogroep => 2,
+        Level::Arbeidsmarktregio => 3,
+        Level::Provincie => 4,
+        Level::Landsdeel => 5,
+        Level::Nl => 6,
+    }
+}
+
+/// What a touched cell costs: `None` when the change is not allowed,
+/// otherwise the index in `status` of the cell it newly suppresses.
+enum Touch {
+    Free,
+    Forbidden,
+    New(usize),
+}
+
+impl Protector<'_> {
+    fn n(&self) -> usize {
+        self.m.regions.len()
+    }
+
+    fn classify(&self, key: u32) -> Touch {
+        let n = self.n();
+        let key = key as usize;
+        let i = key % COUNTS;
+        let r = (key / COUNTS) % n;
+        let s = key / COUNTS / n;
+        let (export, kind) = (s / KINDS, s % KINDS);
+        match (export, kind) {
+            (0, 0..=2) => {
+                let idx = main_index(n, kind, r, i);
+                match self.status[idx] {
+                    CellStatus::Published => Touch::New(idx),
+                    CellStatus::Missing => Touch::Forbidden,
+                    _ => Touch::Free,
+                }
+            }
+            (0, _) => {
+                let idx = main_index(n, kind - 3, r, i);
+                if self.growth_hidden[idx] {
+                    Touch::Free
+                } else {
+                    match self.status[idx] {
+                        CellStatus::Published => Touch::New(idx),
+                        _ => Touch::Free,
+                    }
+                }
+            }
+            (_, 0..=2) => {
+                if self.previous_published[main_index(n, kind, r, i)] {
+                    Touch::Forbidden
+                } else {
+                    Touch::Free
+                }
+            }
+            _ => {
+                if self.previous_growth[main_index(n, kind - 3, r, i)] {
+                    Touch::Forbidden
+                } else {
+                    Touch::Free
+                }
+            }
+        }
+    }
+
+    /// Adds what `mv` changes to `scratch`.
+    fn effects(&mut self, mv: &Move, skip: Option<usize>) {
+        let n = self.n();
+        let m = self.m;
+        for s in 0..SLOTS {
+            let (first, last) = self.data.interval(s);
+            let in_window = (first..=last).contains(&mv.month);
+            let stock_here = self.data.stock_month(mv.pps, s) == Some(mv.month);
+            for (k, &d) in mv.delta.iter().enumerate() {
+                if d == 0 || !(if k < BED { in_window } else { stock_here }) {
+                    continue;
+                }
+                for &r in &m.of_pps[mv.pps] {
+                    // A region holding both partnerships of a mirrored
+                    // pair sees the change cancel out.
+                    if skip.is_some_and(|q| m.contains(r as usize, q)) {
+                        continue;
+                    }
+                    for &i in indicators_of(k) {
+                        self.scratch
+                            .push((((s * n + r as usize) * COUNTS + i) as u32, d));
+                    }
+                }
+            }
+        }
+    }
+
+    /// `minus` undoes `plus` exactly in every region holding both: the
+    /// same month and the opposite change, and (stocks) the same windows.
+    fn mirrored(&self, plus: &Move, minus: &Move) -> bool {
+        plus.month == minus.month
+            && plus.pps != minus.pps
+            && plus.delta.map(|d| -d) == minus.delta
+            && (plus.delta[BED] == 0 && plus.delta[MKB] == 0
+                || (0..SLOTS).all(|s| {
+                    (self.data.stock_month(plus.pps, s) == Some(plus.month))
+                        == (self.data.stock_month(minus.pps, s) == Some(minus.month))
+                }))
+    }
+
+    /// The cost of a witness and the cells it newly suppresses; `None`
+    /// when it does not raise the cell to `t` or changes a published cell
+    /// of P−1.
+    fn evaluate(&mut self, w: &Witness, new: &mut Vec<usize>, bound: Option<Cost>) -> Option<Cost> {
+        self.scratch.clear();
+        match &w.minus {
+            Some(minus) if self.mirrored(&w.plus, minus) => {
+                self.effects(&w.plus, Some(minus.pps));
+                self.effects(minus, Some(w.plus.pps));
+            }
+            Some(minus) => {
+                self.effects(&w.plus, None);
+                self.effects(minus, None);
+            }
+            None => self.effects(&w.plus, None),
+        }
+        self.scratch.sort_unstable_by_key(|&(k, _)| k);
+        let n = self.n();
+        let (s, r, i) = w.cell;
+        let target = ((s * n + r) * COUNTS + i) as u32;
+        new.clear();
+        let mut cost: Cost = (0, 0, 0, 0);
+        let mut raised = false;
+        let mut j = 0;
+        while j < self.scratch.len() {
+            let key = self.scratch[j].0;
+            let mut sum = 0;
+            while j < self.scratch.len() && self.scratch[j].0 == key {
+                sum += self.scratch[j].1;
+                j += 1;
+            }
+            if sum == 0 {
+                continue;
+            }
+            if key == target {
+                raised = self.values[key as usize] + sum >= self.t;
+            }
+            match self.classify(key) {
+                Touch::Free => {}
+                Touch::Forbidden => return None,
+                Touch::New(idx) => {
+                    if !new.contains(&idx) {
+                        new.push(idx);
+                        let region = (idx / COUNTS) % n;
+                        let level = self.m.regions[region].level;
+                        if level == Level::Nl {
+                            cost.0 += 1;
+                        }
+                        cost.1 += 1;
+                        cost.2 += level_rank(level);
+                        cost.3 += self.values[idx];
+                        // No better than the best so far: stop counting.
+                        if bound.is_some_and(|b| cost >= b) {
+                            return None;
+                        }
+                    }
+                }
+            }
+        }
+        raised.then_some(cost)
+    }
+
+    /// Partnerships to take the difference from, closest to `p` first:
+    /// gathered from its smallest regions (not in region `not_in`), ranked
+    /// by the number of regions they share with `p` (the fewer regions
+    /// separate them, the fewer cells change), then by number.
+    fn partners(&self, p: usize, not_in: usize, keep: usize) -> Vec<usize> {
+        const GATHER: usize = 256;
+        let mut regions = self.m.of_pps[p].clone();
+        regions.sort_by_key(|&r| (self.m.members[r as usize].len(), r));
+        let mut seen = HashSet::new();
+        let mut found = Vec::new();
+        'gather: for r in regions {
+            for &q in &self.m.members[r as usize] {
+                let q = q as usize;
+                if q != p && !self.m.contains(not_in, q) && seen.insert(q) {
+                    found.push(q);
+                    if found.len() >= GATHER {
+                        break 'gather;
+                    }
+                }
+            }
+        }
+        let mine = &self.m.of_pps[p];
+        let shared = |q: usize| {
+            let theirs = &self.m.of_pps[q];
+            let (mut i, mut j, mut n) = (0, 0, 0);
+            while i < mine.len() && j < theirs.len() {
+                match mine[i].cmp(&theirs[j]) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Greater => j += 1,
+                    std::cmp::Ordering::Equal => {
+                        n += 1;
+                        i += 1;
+                        j += 1;
+                    }
+                }
+            }
+            n
+        };
+        let mut ranked: Vec<(usize, usize)> = found.into_iter().map(|q| (shared(q), q)).collect();
+        ranked.sort_unstable_by_key(|&(n, q)| (std::cmp::Reverse(n), q));
+        ranked.into_iter().take(keep).map(|(_, q)| q).collect()
+    }
+
+    /// Candidate `(plus, minus options)` pairs for raising cell
+    /// `(s, r, i)` by δ via partnership `p`.
+    fn plus_moves(&self, p: usize, s: usize, i: usize, delta: i64) -> Vec<Move> {
+        let mut out = Vec::new();
+        for &k in measures_of(i) {
+            if k < BED {
+                for &(month, row) in self.data.within(p, s).iter().rev().take(2) {
+                    let mut d = [0; MEASURES];
+                    d[k] = delta;
+                    out.push(Move {
+                        pps: p,
+                        month,
+                        delta: d,
+                    });
+                    // Or trade it for another flow of the same partnership
+                    // and month: sums over flows (`deelnemers`, and
+                    // `studenten` for bol and bbl) stay as they are.
+                    for other in (0..BED).filter(|&o| o != k && row[o] >= delta) {
+                        let mut d = d;
+                        d[other] = -delta;
+                        out.push(Move {
+                            pps: p,
+                            month,
+                            delta: d,
+                        });
+                    }
+                    // No single other flow is large enough: take δ from
+                    // several, in column order.
+                    let others: i64 = (0..BED).filter(|&o| o != k).map(|o| row[o]).sum();
+                    if others >= delta && (0..BED).all(|o| o == k || row[o] < delta) {
+                        let mut d = d;
+                        let mut left = delta;
+                        for o in (0..BED).filter(|&o| o != k) {
+                            let take = row[o].min(left);
+                            d[o] = -take;
+                            left -= take;
+                        }
+                        out.push(Move {
+                            pps: p,
+                            month,
+                            delta: d,
+                        });
+                    }
+                }
+            } else if let Some(month) = self.data.stock_month(p, s) {
+                let Some(row) = self.data.row(p, month) else {
+                    continue;
+                };
+                let mut d = [0; MEASURES];
+                d[k] = delta;
+                if k == BED || row[BED] - row[MKB] >= delta {
+                    out.push(Move {
+                        pps: p,
+                        month,
+                        delta: d,
+                    });
+                }
+                // Both stocks together: the other partnership may have no
+                // room between its bedrijven and bedrijven_mkb.
+                {
+                    d[BED] = delta;
+                    d[MKB] = delta;
+                    out.push(Move {
+                        pps: p,
+                        month,
+                        delta: d,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// The ways partnership `q` can give back what `plus` added: the same
+    /// change negated (flows: in the same month), or for stocks also both
+    /// `bedrijven` and `bedrijven_mkb` lowered; never below 0, never more
+    /// mkb than bedrijven.
+    fn minus_moves(&self, plus: &Move, q: usize) -> Vec<Move> {
+        let mut out = Vec::new();
+        let Some(k) = plus.delta.iter().position(|&d| d > 0) else {
+            return out;
+        };
+        let delta = plus.delta[k];
+        let feasible = |row: &[i64; MEASURES], d: &[i64; MEASURES]| {
+            (0..MEASURES).all(|j| row[j] + d[j] >= 0) && row[BED] + d[BED] >= row[MKB] + d[MKB]
+        };
+        let negated = plus.delta.map(|d| -d);
+        if k < BED {
+            if q == plus.pps {
+                // The same partnership in another month, the latest
+                // first: the windows that hold both months keep their sums.
+                let months = self.data.rows[q]
+                    .iter()
+                    .rev()
+                    .filter(|(m, row)| *m != plus.month && feasible(row, &negated))
+                    .take(3);
+                for &(month, _) in months {
+                    out.push(Move {
+                        pps: q,
+                        month,
+                        delta: negated,
+                    });
+                }
+            } else if let Some(row) = self.data.row(q, plus.month)
+                && feasible(row, &negated)
+            {
+                out.push(Move {
+                    pps: q,
+                    month: plus.month,
+                    delta: negated,
+                });
+            }
+            return out;
+        }
+        let mut months: Vec<i32> = (0..SLOTS)
+            .filter_map(|s| self.data.stock_month(q, s))
+            .collect();
+        // The same month as `plus` first, then the latest.
+        months.sort_unstable_by_key(|&m| (m != plus.month, -m));
+        months.dedup();
+        let mut both = [0; MEASURES];
+        both[BED] = -delta;
+        both[MKB] = -delta;
+        for month in months {
+            let Some(row) = self.data.row(q, month) else {
+                continue;
+            };
+            for d in [negated, both] {
+                if feasible(row, &d) && !out.iter().any(|m: &Move| m.month == month && m.delta == d)
+                {
+                    out.push(Move {
+                        pps: q,
+                        month,
+                        delta: d,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// Finds and applies the cheapest witness for cell `(s, r, i)`;
+    /// `false` when there is none.
+    fn protect_cell(&mut self, cell: (usize, usize, usize)) -> bool {
+        let (s, r, i) = cell;
+        let n = self.n();
+        let value = self.values[(s * n + r) * COUNTS + i];
+        let delta = self.t - value;
+        let mut best: Option<(Cost, Witness, Vec<usize>)> = None;
+        let mut new = Vec::new();
+        let holders: Vec<usize> = self.m.members[r]
+            .iter()
+            .map(|&p| p as usize)
+            .filter(|&p| self.data.has_data(p, s))
+            .take(4)
+            .collect();
+        // The closest few partnerships first; more only while the best
+        // witness still needs an `nl` cell (or none was found).
+        for keep in [8, 32] {
+            if best.as_ref().is_some_and(|(c, _, _)| c.0 == 0) {
+                break;
+            }
+            let mut tried = 0usize;
+            'search: for &p in &holders {
+                let partners = self.partners(p, r, keep);
+                for plus in self.plus_moves(p, s, i, delta) {
+                    let mut options: Vec<Option<Move>> = Vec::new();
+                    for &q in std::iter::once(&p).chain(&partners) {
+                        options.extend(self.minus_moves(&plus, q).into_iter().map(Some));
+                    }
+                    // Raising one partnership alone: every region it
+                    // belongs to changes, `nl` included; the last resort.
+                    options.push(None);
+                    for minus in options {
+                        let w = Witness { cell, plus, minus };
+                        tried += 1;
+                        let bound = best.as_ref().map(|(c, _, _)| *c);
+                        if let Some(cost) = self.evaluate(&w, &mut new, bound)
+                            && best.as_ref().is_none_or(|(c, _, _)| cost < *c)
+                        {
+                            best = Some((cost, w, new.clone()));
+                            if cost.1 == 0 {
+                                break 'search;
+                            }
+                        }
+                        if tried >= BUDGET && best.is_some() {
+                            break 'search;
+                        }
+                    }
+                }
+            }
+        }
+        match best {
+            Some((_, w, cells)) => {
+                for idx in cells {
+                    self.status[idx] = CellStatus::Secondary;
+                }
+                self.witnesses.push(w);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Decides the status of every count cell of this export (slots 0..3).
+pub(super) fn decide(
+    data: &Data,
+    m: &Membership<'_>,
+    t: i64,
+    earlier: &Earlier,
+) -> (Decided, Vec<i64>) {
+    let n = m.regions.len();
+    let values = all_values(data, m);
+    let cells = 3 * n * COUNTS;
+    let mut status = vec![CellStatus::Published; cells];
+    let mut growth_hidden = vec![false; cells];
+    let mut previous_published = vec![false; cells];
+    let mut previous_growth = vec![false; cells];
+    let mut previous_primaries = Vec::new();
+    let small = |v: i64| t > 0 && v >= 1 && v < t;
+
+    for (r, region) in m.regions.iter().enumerate() {
+        for (w, window) in Window::ALL.into_iter().enumerate() {
+            for (i, indicator) in Indicator::ALL[..COUNTS].iter().copied().enumerate() {
+                let idx = main_index(n, w, r, i);
+                let v = values[(w * n + r) * COUNTS + i];
+                let missing = region.level == Level::Pps
+                    && m.members[r]
+                        .first()
+                        .is_none_or(|&p| !data.has_data(p as usize, w));
+                status[idx] = if missing {
+                    CellStatus::Missing
+                } else if small(v) {
+                    CellStatus::Primary
+                } else {
+                    CellStatus::Published
+                };
+                if w < 2 && t > 0 {
+                    let earlier_value = values[((w + 3) * n + r) * COUNTS + i];
+                    let year_before = earlier
+                        .year_before
+                        .as_ref()
+                        .and_then(|e| e.get(window, region.level, &region.code, indicator));
+                    growth_hidden[idx] =
+                        small(earlier_value) || year_before.is_some_and(|c| c.suppressed);
+                }
+                if let Some(c) = earlier
+                    .previous
+                    .as_ref()
+                    .and_then(|prev| prev.get(window, region.level, &region.code, indicator))
+                {
+                    previous_published[idx] = !c.suppressed;
+                    previous_growth[idx] = !c.suppressed && c.growth_published;
+                    let pv = values[((KINDS + w) * n + r) * COUNTS + i];
+                    if c.suppressed && small(pv) {
+                        previous_primaries.push((KINDS + w, r, i));
+                    }
+                }
+            }
+        }
+    }
+
+    let mut p = Protector {
+        data,
+        m,
+        t,
+        values,
+        status,
+        previous_published,
+        previous_growth,
+        growth_hidden,
+        witnesses: Vec::new(),
+        scratch: Vec::new(),
+    };
+    let mut unprotected = Vec::new();
+    if t > 0 {
+        // This export's primaries, lowest level first.
+        let mut primaries: Vec<(usize, usize, usize)> = (0..cells)
+            .filter(|&idx| p.status[idx] == CellStatus::Primary)
+            .map(|idx| (idx / COUNTS / n, (idx / COUNTS) % n, idx % COUNTS))
+            .collect();
+        primaries.sort_by_key(|&(w, r, i)| {
+            (
+                level_rank(m.regions[r].level),
+                r,
+                w,
+                // the parts before their sums
+                [0, 1, 2, 3, 6, 7, 4, 5][i],
+            )
+        });
+        for cell in previous_primaries
+            .iter()
+            .copied()
+            .chain(primaries.iter().copied())
+        {
+            if !p.protect_cell(cell) {
+                unprotected.push(cell);
+            }
+        }
+    }
+    let decided = Decided {
+        status: p.status,
+        previous_published: p.previous_published,
+        previous_growth: p.previous_growth,
+        growth_hidden: p.growth_hidden,
+        witnesses: p.witnesses,
+        previous_primaries,
+        unprotected,
+    };
+    (decided, p.values)
+}
+
+/// Applies protection to `rows` (in export order) and says what it hid.
+pub(super) fn protect(
+    accepted: &Accepted,
+    regions: &[Region],
+    pairs: &[(u32, u32)],
+    period: Month,
+    t: i64,
+    earlier: &Earlier,
+    rows: &mut [KpiRow],
+) -> Protection {
+    let data = Data::new(accepted, period);
+    let m = Membership::new(regions, pairs, accepted.partnerships.len());
+    let (d, _) = decide(&data, &m, t, earlier);
+    apply(accepted, &m, period, t, earlier, &d, rows)
+}
+
+/// Writes the decisions into the rows: status, the derived percentages,
+/// the hidden realisations and growth figures; and counts.
+fn apply(
+    accepted: &Accepted,
+    m: &Membership<'_>,
+    period: Month,
+    t: i64,
+    earlier: &Earlier,
+    d: &Decided,
+    rows: &mut [KpiRow],
+) -> Protection {
+    let n = m.regions.len();
+    let ids: HashMap<(Level, &str), usize> = m
+        .regions
+        .iter()
+        .enumerate()
+        .map(|(i, r)| ((r.level, &*r.code), i))
+        .collect();
+    // Per indicator, the partnerships with a target for P's year.
+    let index: HashMap<&str, usize> = accepted
+        .partnerships
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.pps_id.as_str(), i))
+        .collect();
+    let mut holders: Vec<HashSet<usize>> = vec![HashSet::new(); COUNTS];
+    for target in &accepted.targets {
+        if target.year == period.year()
+            && target.indicator.is_count()
+            && let Some(&p) = index.get(target.pps_id.as_str())
+        {
+            holders[target.indicator as usize].insert(p);
+        }
+    }
+    let pps_row_free = |p: usize, i: usize| {
+        m.of_pps[p]
+            .iter()
+            .find(|&&r| m.regions[r as usize].level == Level::Pps)
+            .is_some_and(|&r| {
+                matches!(
+                    d.status[main_index(n, 1, r as usize, i)],
+                    CellStatus::Published | CellStatus::Missing
+                )
+            })
+    };
+
+    for row in rows.iter_mut() {
+        let Some(&r) = ids.get(&(row.level, &*row.regio_code)) else {
+            continue;
+        };
+        let w = row.window as usize;
+        let status_of = |i: usize| d.status[main_index(n, w, r, i)];
+        row.realisation_hidden = false;
+        row.growth_hidden = false;
+        row.status = match row.indicator {
+            c if c.is_count() => status_of(c as usize),
+            Indicator::MkbAandeelPct => {
+                let (bed, mkb) = (status_of(6), status_of(7));
+                if bed == CellStatus::Missing {
+                    CellStatus::Missing
+                } else if bed.is_suppressed() || mkb.is_suppressed() {
+                    CellStatus::Secondary
+                } else {
+                    CellStatus::Published
+                }
+            }
+            _ => CellStatus::Published,
+        };
+        if !row.indicator.is_count() || !row.published() {
+            continue;
+        }
+        let i = row.indicator as usize;
+        row.growth_hidden = d.growth_hidden[main_index(n, w, r, i)];
+        if row.window == Window::Jtd && row.realisation.is_some() && t > 0 {
+            let members = &m.members[r];
+            let h = &holders[i];
+            let held = members
+                .iter()
+                .filter(|&&p| h.contains(&(p as usize)))
+                .count();
+            let derivable = held == members.len()
+                || members
+                    .iter()
+                    .filter(|&&p| h.contains(&(p as usize)))
+                    .all(|&p| pps_row_free(p as usize, i))
+                || members
+                    .iter()
+                    .filter(|&&p| !h.contains(&(p as usize)))
+                    .all(|&p| pps_row_free(p as usize, i));
+            row.realisation_hidden = !derivable;
+        }
+    }
+    summarise(m, t, earlier, d)
+}
+
+fn summarise(m: &Membership<'_>, t: i64, earlier: &Earlier, d: &Decided) -> Protection {
+    let n = m.regions.len();
+    let mut levels: Vec<LevelCount> = Level::ALL
+        .iter()
+        .map(|l| LevelCount {
+            level: l.name(),
+            primary: 0,
+            secondary: 0,
+        })
+        .collect();
+    let mut out = Protection {
+        threshold: t,
+        count_cells: d.status.len(),
+        previous_export: if earlier.previous.is_some() {
+            "read"
+        } else if earlier.previous_unreadable {
+            "unreadable"
+        } else {
+            "absent"
+        },
+        warnings: earlier.warnings.clone(),
+        ..Protection::default()
+    };
+    for (idx, s) in d.status.iter().enumerate() {
+        let level = m.regions[(idx / COUNTS) % n].level as usize;
+        match s {
+            CellStatus::Primary => {
+                out.primary += 1;
+                levels[level].primary += 1;
+            }
+            CellStatus::Secondary => {
+                out.secondary += 1;
+                levels[level].secondary += 1;
+            }
+            CellStatus::Missing => out.missing += 1,
+            CellStatus::Published => {}
+        }
+    }
+    let mut previous: Vec<LevelCount> = levels
+        .iter()
+        .map(|l| LevelCount {
+            level: l.level,
+            primary: 0,
+            secondary: 0,
+        })
+        .collect();
+    for &(_, r, _) in &d.previous_primaries {
+        previous[m.regions[r].level as usize].primary += 1;
+    }
+    out.levels = levels;
+    out.previous_primaries = previous;
+    for &(s, r, i) in &d.unprotected {
+        let region = &m.regions[r];
+        out.warnings.push(
+            crate::model::cut_text(&format!(
+                "klein aantal niet te beschermen: {} {} {} {} {} (export {})",
+                Window::ALL[s % KINDS].name(),
+                region.level.name(),
+                region.code,
+                Indicator::ALL[i].name(),
+                if s < KINDS {
+                    "deze maand"
+                } else {
+                    "vorige maand"
+                },
+                if s < KINDS { "P" } else { "P-1" },
+            ))
+            .into_owned(),
+        );
+    }
+    out
+}
