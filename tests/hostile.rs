@@ -765,3 +765,45 @@ fn an_xlsx_sheet_cut_inside_its_data_is_refused_not_a_hang() {
     assert_intact(&s, &run, "2026-02");
     assert_unreadable(&s, "afgebroken.xlsx", "blad 'Sheet1'");
 }
+
+#[test]
+fn an_ods_repeating_a_long_text_over_many_rows_is_refused() {
+    // calamine copies a cell's text into every repeated row before anything
+    // can cut it: 300,000 characters in a row repeated 65,536 times asked for
+    // 20 GB and aborted the process (found by pps-fuzz). The rectangle itself
+    // (65,536 x 8 cells) is within the cells limit.
+    let s = honest();
+    let path = s.path().join("input/herhaald.ods");
+    std::fs::copy(repo().join("tests/fixtures/office/counts.ods"), &path).unwrap();
+    rewrite_zip(
+        &path,
+        |name, bytes| {
+            if name != "content.xml" {
+                return bytes;
+            }
+            let xml = String::from_utf8(bytes).unwrap();
+            let row = "<table:table-row table:style-name=\"ro1\">";
+            assert!(xml.contains(row) && xml.contains("<text:p>pps_id"));
+            xml.replacen(
+                row,
+                "<table:table-row table:style-name=\"ro1\" table:number-rows-repeated=\"65536\">",
+                1,
+            )
+            .replacen(
+                "<text:p>pps_id",
+                &format!("<text:p>{}pps_id", "x".repeat(300_000)),
+                1,
+            )
+            .into_bytes()
+        },
+        &[],
+    );
+    let run = run_limited(&s);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert_intact(&s, &run, "2026-02");
+    assert_unreadable(
+        &s,
+        "herhaald.ods",
+        "herhaalt zijn teksten over meer dan 256 MB",
+    );
+}

@@ -187,6 +187,12 @@ const MAX_SPACES_PER_ELEMENT: u64 = 32_767;
 /// before we can cut it: 16 MB of spaces in a whole document is far more
 /// than any register or count sheet needs.
 const MAX_SPACES: u64 = 16_000_000;
+/// calamine copies a cell's text into every repeated cell and row
+/// (`number-columns-repeated`, `number-rows-repeated`) before we can cut
+/// it: one 300,000-character cell in a row repeated 65,536 times asked for
+/// 20 GB (found by the fuzzer). 256 MB of expanded text is far more than any
+/// register or count sheet holds, and well within the memory a run has.
+const MAX_EXPANDED_TEXT: u64 = 256 * 1024 * 1024;
 
 /// calamine's ods reader builds each sheet as a dense rectangle (repeated
 /// rows and columns written out): this reads `content.xml` first, as a
@@ -240,6 +246,16 @@ fn ods_footprint(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
     let mut depth = 0u64;
     // Spaces that `<text:s text:c="n"/>` asks for, over the document.
     let mut spaces = 0u64;
+    // Text bytes after calamine writes out repeated cells and rows: of the
+    // cell being read (and its repeat count), of the row, of the document.
+    let (mut cell_text, mut cell_repeat, mut row_text, mut expanded_text) =
+        (0u64, 1u64, 0u64, 0u64);
+    let too_much_text = || {
+        Refused(format!(
+            "het ods-bestand herhaalt zijn teksten over meer dan {} MB (table:number-rows-repeated of number-columns-repeated); sla het bestand op als .xlsx",
+            MAX_EXPANDED_TEXT / (1024 * 1024)
+        ))
+    };
     // Per table: rows so far (expanded), cells before expansion, and the
     // rectangle of non-empty cells (rows, columns).
     let (mut row_no, mut stored) = (0u64, 0u64);
@@ -297,6 +313,7 @@ fn ods_footprint(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
                 "table:table-row" => {
                     (row_repeat, col, row_end, row_first) =
                         (repeat(e, "table:number-rows-repeated"), 0, 0, u64::MAX);
+                    row_text = 0;
                     if empty {
                         finish_row(
                             &mut row_no,
@@ -310,6 +327,7 @@ fn ods_footprint(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
                 "text:s" => {
                     let n = count(e, "text:c").unwrap_or(1);
                     spaces = spaces.saturating_add(n);
+                    cell_text = cell_text.saturating_add(n);
                     let over = if n > MAX_SPACES_PER_ELEMENT {
                         Some(("op één plek ", MAX_SPACES_PER_ELEMENT))
                     } else if spaces > MAX_SPACES {
@@ -326,6 +344,7 @@ fn ods_footprint(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
                 }
                 "table:table-cell" | "table:covered-table-cell" => {
                     let n = repeat(e, "table:number-columns-repeated").min(16_384);
+                    (cell_text, cell_repeat) = (0, n);
                     let filled = !empty || has(e, "office:value-type") || has(e, "table:formula");
                     if filled {
                         row_first = row_first.min(col);
@@ -336,9 +355,21 @@ fn ods_footprint(bytes: &[u8], limits: &Limits) -> Result<(), Refused> {
                 _ => {}
             }
         }
+        if let Event::Text(t) = &event {
+            cell_text = cell_text.saturating_add(t.len() as u64);
+        }
         if let Event::End(e) = &event {
             match e.name().as_ref() {
+                "table:table-cell" | "table:covered-table-cell" => {
+                    row_text = row_text.saturating_add(cell_text.saturating_mul(cell_repeat));
+                    cell_text = 0;
+                }
                 "table:table-row" => {
+                    expanded_text =
+                        expanded_text.saturating_add(row_text.saturating_mul(row_repeat));
+                    if expanded_text > MAX_EXPANDED_TEXT {
+                        return Err(too_much_text());
+                    }
                     finish_row(
                         &mut row_no,
                         &mut stored,
