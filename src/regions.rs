@@ -544,21 +544,10 @@ impl CodeChanges {
 
 /// `24 maart 2022`.
 fn dutch_date(d: NaiveDate) -> String {
-    const MONTHS: [&str; 12] = [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
-    let month = MONTHS.get(d.month0() as usize).copied().unwrap_or_default();
+    let month = crate::model::DUTCH_MONTHS
+        .get(d.month0() as usize)
+        .copied()
+        .unwrap_or_default();
     format!("{} {month} {}", d.day(), d.year())
 }
 

@@ -43,13 +43,12 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use super::manifest::Output;
-use super::report::indicator_label;
+use super::report::{indicator_label, month_long, month_short, year_to_date};
 use super::{Staging, guard, rejects};
 use crate::error::Error;
 use crate::ingest::Ingested;
 use crate::model::{
-    CellStatus, DUTCH_MONTHS, DUTCH_MONTHS_SHORT, KpiRow, Level, Month, Partnership, Value, Window,
-    cut_text,
+    CellStatus, DUTCH_MONTHS_SHORT, KpiRow, Level, Month, Partnership, Value, Window, cut_text,
 };
 use crate::validate::{Place, Reject, Validated};
 
@@ -876,26 +875,6 @@ fn running(p: &Partnership) -> String {
     match p.end {
         Some(end) => format!("{} – {}", month_short(p.start), month_short(end)),
         None => format!("sinds {}", month_short(p.start)),
-    }
-}
-
-fn month_long(m: Month) -> String {
-    format!("{} {}", DUTCH_MONTHS[m.month() as usize - 1], m.year())
-}
-
-fn month_short(m: Month) -> String {
-    format!(
-        "{} {}",
-        DUTCH_MONTHS_SHORT[m.month() as usize - 1],
-        m.year()
-    )
-}
-
-fn year_to_date(m: Month) -> String {
-    if m.month() == 1 {
-        month_short(m)
-    } else {
-        format!("jan–{}", month_short(m))
     }
 }
 

@@ -220,12 +220,12 @@ pub fn indicator_label(indicator: Indicator) -> &'static str {
 }
 
 /// `oktober 2026`
-fn month_long(m: Month) -> String {
+pub(crate) fn month_long(m: Month) -> String {
     format!("{} {}", DUTCH_MONTHS[m.month() as usize - 1], m.year())
 }
 
 /// `okt 2026`
-fn month_short(m: Month) -> String {
+pub(crate) fn month_short(m: Month) -> String {
     format!(
         "{} {}",
         DUTCH_MONTHS_SHORT[m.month() as usize - 1],
@@ -234,7 +234,7 @@ fn month_short(m: Month) -> String {
 }
 
 /// `jan–okt 2026` (or `jan 2026` in January).
-fn year_to_date(m: Month) -> String {
+pub(crate) fn year_to_date(m: Month) -> String {
     if m.month() == 1 {
         month_short(m)
     } else {
