@@ -807,3 +807,48 @@ fn an_ods_repeating_a_long_text_over_many_rows_is_refused() {
         "herhaalt zijn teksten over meer dan 256 MB",
     );
 }
+
+#[test]
+fn a_sheet_list_naming_one_part_many_times_is_refused() {
+    // The reader parses a sheet's part once for every name in the sheet
+    // list: a short list naming one large part a million times would read
+    // for hours. Here 30 names of a 100 kB part against a 1 MB limit.
+    let s = honest();
+    s.file(
+        "config/pps-monitor.toml",
+        "regions = \"regions.csv\"\nmax_package_mb = 1\n",
+    );
+    let mut workbook = Workbook::new();
+    counts_sheet(workbook.add_worksheet(), &[("A", "2026-01", 1.0)]);
+    let path = s.path().join("input/herhaalde_bladen.xlsx");
+    workbook.save(&path).unwrap();
+    rewrite_zip(
+        &path,
+        |name, bytes| {
+            let xml = String::from_utf8(bytes).unwrap();
+            match name {
+                "xl/worksheets/sheet1.xml" => xml
+                    .replacen(
+                        "<sheetData>",
+                        &format!("<!--{}--><sheetData>", "x".repeat(100_000)),
+                        1,
+                    )
+                    .into_bytes(),
+                "xl/workbook.xml" => {
+                    let one = "<sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/>";
+                    assert!(xml.contains(one), "{xml}");
+                    let many: String = (1..=30)
+                        .map(|i| format!("<sheet name=\"Blad{i}\" sheetId=\"{i}\" r:id=\"rId1\"/>"))
+                        .collect();
+                    xml.replacen(one, &many, 1).into_bytes()
+                }
+                _ => xml.into_bytes(),
+            }
+        },
+        &[],
+    );
+    let run = run_limited(&s);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert_intact(&s, &run, "2026-02");
+    assert_unreadable(&s, "herhaalde_bladen.xlsx", "de bladen delen onderdelen");
+}

@@ -36,6 +36,11 @@ pub struct Contents {
     pub ods: bool,
     /// Has `xl/workbook.xml` or `[Content_Types].xml`: Office Open XML.
     pub xlsx: bool,
+    /// Worksheet parts (`xl/worksheets/…`) and the largest one's size: a
+    /// workbook whose sheet list names one part many times makes the
+    /// reader parse that part once per name.
+    pub sheet_parts: usize,
+    pub largest_sheet_part: u64,
 }
 
 /// Checks the package; `Ok` means the readers may open it.
@@ -55,6 +60,7 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Contents, Refused> {
     let mut large = Vec::new();
     let mut shared_strings = Vec::new();
     let (mut content, mut mimetype, mut xlsx) = (false, false, false);
+    let (mut sheet_parts, mut largest_sheet_part) = (0usize, 0u64);
     for i in 0..archive.len() {
         let Ok(entry) = archive.by_index_raw(i) else {
             continue;
@@ -70,6 +76,13 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Contents, Refused> {
             .is_ok_and(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
         {
             shared_strings.push(i);
+        }
+        if entry
+            .name()
+            .is_ok_and(|n| n.to_ascii_lowercase().starts_with("xl/worksheets/"))
+        {
+            sheet_parts += 1;
+            largest_sheet_part = largest_sheet_part.max(entry.size());
         }
         total = total.saturating_add(entry.size());
         if entry.size() > SCAN_ABOVE {
@@ -106,6 +119,8 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Contents, Refused> {
     Ok(Contents {
         ods: content && mimetype,
         xlsx,
+        sheet_parts,
+        largest_sheet_part,
     })
 }
 

@@ -62,7 +62,7 @@ pub fn read(bytes: &[u8], ods_first: bool, limits: &Limits) -> Result<Vec<RawShe
     if is_ods {
         read_ods(bytes, limits)
     } else {
-        read_xlsx(bytes, limits)
+        read_xlsx(bytes, limits, contents)
     }
 }
 
@@ -85,7 +85,11 @@ fn hidden(name: &str) -> RawSheet {
     }
 }
 
-fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<RawSheet>, Refused> {
+fn read_xlsx(
+    bytes: &[u8],
+    limits: &Limits,
+    contents: package::Contents,
+) -> Result<Vec<RawSheet>, Refused> {
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
     let sheets: Vec<calamine::Sheet> = workbook
         .sheets_metadata()
@@ -93,6 +97,19 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<RawSheet>, Refused> {
         .filter(|s| s.typ == SheetType::WorkSheet)
         .cloned()
         .collect();
+    // More sheets than sheet parts: names share a part, and the reader
+    // parses it once per name. Refused when that would read more XML than
+    // the package limit allows (a short sheet list can name one large
+    // part a million times: a hang, not a crash).
+    let parsed = (sheets.len() as u64).saturating_mul(contents.largest_sheet_part);
+    if sheets.len() > contents.sheet_parts && parsed > limits.max_package_bytes {
+        return Err(Refused(format!(
+            "het bestand noemt {} bladen maar heeft {} bladonderdelen: de bladen delen onderdelen, en samen zouden ze meer dan {} MB te lezen geven (de grens per xlsx-bestand)",
+            dutch_number(sheets.len() as u64),
+            dutch_number(contents.sheet_parts as u64),
+            dutch_number(limits.max_package_bytes / 1_000_000)
+        )));
+    }
     let mut out = Vec::with_capacity(sheets.len());
     for sheet in sheets {
         if sheet.visible != SheetVisible::Visible {
