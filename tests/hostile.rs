@@ -837,9 +837,10 @@ fn a_sheet_list_naming_one_part_many_times_is_refused() {
                 "xl/workbook.xml" => {
                     let one = "<sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/>";
                     assert!(xml.contains(one), "{xml}");
-                    let many: String = (1..=30)
-                        .map(|i| format!("<sheet name=\"Blad{i}\" sheetId=\"{i}\" r:id=\"rId1\"/>"))
-                        .collect();
+                    let mut many = String::new();
+                    for i in 1..=30 {
+                        many += &format!("<sheet name=\"Blad{i}\" sheetId=\"{i}\" r:id=\"rId1\"/>");
+                    }
                     xml.replacen(one, &many, 1).into_bytes()
                 }
                 _ => xml.into_bytes(),
