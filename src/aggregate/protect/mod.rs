@@ -14,7 +14,12 @@
 //! at least `t`: `+δ` on one partnership's count in one month (or on its
 //! stock), `−δ` on the same count of another partnership (δ = t − c, and
 //! the other one must hold at least δ: a secondary cell of 0 protects
-//! nothing; `bedrijven_mkb ≤ bedrijven` is kept). Every cell of this export
+//! nothing; `bedrijven_mkb ≤ bedrijven` is kept). For counts of one month
+//! the pair's change can also be undone in another month where both
+//! submitted (`−δ` for the one, `+δ` for the other): the `jtd` and
+//! `cumulatief` sums holding both months then stay the same, so only the
+//! single-month cells change (allowed only where those are not published
+//! in the P−1 export). Every cell of this export
 //! that the change alters (all windows, all levels, the identities
 //! `studenten` and `deelnemers`, the year-earlier value behind a published
 //! `groei_pct`) is then suppressed; a change that would alter a published
@@ -282,6 +287,10 @@ pub(super) struct Witness {
     pub cell: (usize, usize, usize),
     pub plus: Move,
     pub minus: Option<Move>,
+    /// The same pair's change undone in another month (`plus` negated for
+    /// its partnership, `minus` negated for the other): the windows holding
+    /// both months keep their sums, so only the one-month cells change.
+    pub undo: Option<[Move; 2]>,
 }
 
 /// The cost of a candidate: new `nl` cells, new cells, their levels, their
@@ -442,6 +451,12 @@ impl Protector<'_> {
     fn evaluate(&mut self, w: &Witness, new: &mut Vec<usize>, bound: Option<Cost>) -> Option<Cost> {
         self.scratch.clear();
         match &w.minus {
+            _ if w.undo.is_some() => {
+                self.effects(&w.plus, None);
+                for mv in w.minus.iter().chain(w.undo.iter().flatten()) {
+                    self.effects(mv, None);
+                }
+            }
             Some(minus) if self.mirrored(&w.plus, minus) => {
                 self.effects(&w.plus, Some(minus.pps));
                 self.effects(minus, Some(w.plus.pps));
@@ -682,6 +697,57 @@ impl Protector<'_> {
         out
     }
 
+    /// For a pair of flow changes in one month, the same pair reversed in
+    /// another month of P's year where both partnerships submitted (the
+    /// latest two such months): `+δ` then `−δ` for the one, `−δ` then `+δ` for the
+    /// other. Sums over windows holding both months stay as they are, so
+    /// such a witness changes only the cells of the two single months.
+    fn undo_moves(&self, plus: &Move, minus: &Move) -> Vec<[Move; 2]> {
+        let (p, q) = (plus.pps, minus.pps);
+        // Within P's calendar year only: `jtd` keeps its sum, and no month
+        // of an earlier year's export is touched.
+        let january = self.data.period.january().index();
+        if p == q
+            || plus.month < january
+            || plus.month != minus.month
+            || plus.delta[BED] != 0
+            || plus.delta[MKB] != 0
+            || minus.delta != plus.delta.map(|d| -d)
+        {
+            return Vec::new();
+        }
+        let fits =
+            |row: &[i64; MEASURES], d: &[i64; MEASURES]| (0..MEASURES).all(|j| row[j] + d[j] >= 0);
+        self.data.rows[p]
+            .iter()
+            .rev()
+            .filter(|&&(month, ref row)| {
+                month != plus.month
+                    && month >= january
+                    && fits(row, &minus.delta)
+                    && self
+                        .data
+                        .row(q, month)
+                        .is_some_and(|r| fits(r, &plus.delta))
+            })
+            .take(2)
+            .map(|&(month, _)| {
+                [
+                    Move {
+                        pps: p,
+                        month,
+                        delta: minus.delta,
+                    },
+                    Move {
+                        pps: q,
+                        month,
+                        delta: plus.delta,
+                    },
+                ]
+            })
+            .collect()
+    }
+
     /// Finds and applies the cheapest witness for cell `(s, r, i)`;
     /// `false` when there is none.
     fn protect_cell(&mut self, cell: (usize, usize, usize)) -> bool {
@@ -714,8 +780,22 @@ impl Protector<'_> {
                     // Raising one partnership alone: every region it
                     // belongs to changes, `nl` included; the last resort.
                     options.push(None);
+                    let mut candidates = Vec::with_capacity(options.len() * 2);
                     for minus in options {
-                        let w = Witness { cell, plus, minus };
+                        if let Some(mq) = minus {
+                            for undo in self.undo_moves(&plus, &mq) {
+                                candidates.push((minus, Some(undo)));
+                            }
+                        }
+                        candidates.push((minus, None));
+                    }
+                    for (minus, undo) in candidates {
+                        let w = Witness {
+                            cell,
+                            plus,
+                            minus,
+                            undo,
+                        };
                         tried += 1;
                         let bound = best.as_ref().map(|(c, _, _)| *c);
                         if let Some(cost) = self.evaluate(&w, &mut new, bound)

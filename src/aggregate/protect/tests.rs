@@ -113,7 +113,10 @@ fn check_each_witness(data: &Data, m: &Membership<'_>, d: &Decided, values: &[i6
     let n = m.regions.len();
     for w in &d.witnesses {
         let mut rows = data.rows.clone();
-        for mv in std::iter::once(&w.plus).chain(w.minus.as_ref()) {
+        for mv in std::iter::once(&w.plus)
+            .chain(w.minus.as_ref())
+            .chain(w.undo.iter().flatten())
+        {
             let r = &mut rows[mv.pps];
             let at = r.binary_search_by_key(&mv.month, |&(mo, _)| mo).unwrap();
             for (x, dx) in r[at].1.iter_mut().zip(mv.delta) {
