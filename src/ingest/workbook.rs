@@ -91,12 +91,7 @@ fn read_xlsx(
     contents: package::Contents,
 ) -> Result<Vec<RawSheet>, Refused> {
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
-    let sheets: Vec<calamine::Sheet> = workbook
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.typ == SheetType::WorkSheet)
-        .cloned()
-        .collect();
+    let sheets = worksheets(workbook.sheets_metadata());
     // More sheets than sheet parts: names share a part, and the reader
     // parses it once per name. Refused when that would read more XML than
     // the package limit allows (a short sheet list can name one large
@@ -110,16 +105,9 @@ fn read_xlsx(
             dutch_number(limits.max_package_bytes / 1_000_000)
         )));
     }
-    let mut out = Vec::with_capacity(sheets.len());
-    for sheet in sheets {
-        if sheet.visible != SheetVisible::Visible {
-            out.push(hidden(&sheet.name));
-            continue;
-        }
-        let name = cut_text(&sheet.name).into_owned();
-        let mut grid = Grid::new(&name, limits);
+    read_sheets(&sheets, limits, |sheet, name, grid| {
         let mut reader = workbook
-            .worksheet_cells_reader(&sheet.name)
+            .worksheet_cells_reader(sheet)
             .map_err(|e| unreadable(format!("blad '{name}': {e}")))?;
         while let Some(cell) = reader
             .next_cell_with_formula_metadata()
@@ -134,6 +122,28 @@ fn read_xlsx(
             };
             grid.push(row, col, value)?;
         }
+        Ok(())
+    })
+}
+
+/// Reads every visible sheet of `sheets` into its own [`Grid`] with
+/// `fill(sheet name, name as shown, grid)`; hidden and very hidden sheets
+/// are listed but not read. The three workbook readers differ only in
+/// `fill`.
+fn read_sheets(
+    sheets: &[calamine::Sheet],
+    limits: &Limits,
+    mut fill: impl FnMut(&str, &str, &mut Grid<'_>) -> Result<(), Refused>,
+) -> Result<Vec<RawSheet>, Refused> {
+    let mut out = Vec::with_capacity(sheets.len());
+    for sheet in sheets {
+        if sheet.visible != SheetVisible::Visible {
+            out.push(hidden(&sheet.name));
+            continue;
+        }
+        let name = cut_text(&sheet.name).into_owned();
+        let mut grid = Grid::new(&name, limits);
+        fill(&sheet.name, &name, &mut grid)?;
         out.push(RawSheet {
             name,
             hidden: false,
@@ -142,6 +152,23 @@ fn read_xlsx(
         });
     }
     Ok(out)
+}
+
+/// Every non-empty cell of a reader's range, at its place in the sheet.
+fn push_range(grid: &mut Grid<'_>, range: &calamine::Range<Data>) -> Result<(), Refused> {
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    for (r, c, cell) in range.used_cells() {
+        grid.push(r0 + r as u32, c0 + c as u32, Value::Data(cell.clone()))?;
+    }
+    Ok(())
+}
+
+/// The worksheets of a workbook (chart and dialog sheets left out).
+fn worksheets(meta: &[calamine::Sheet]) -> Vec<calamine::Sheet> {
+    meta.iter()
+        .filter(|s| s.typ == SheetType::WorkSheet)
+        .cloned()
+        .collect()
 }
 
 fn formula_text(formula: &calamine::XlsxFormulaMetadata) -> String {
@@ -156,22 +183,10 @@ fn read_ods(bytes: &[u8], limits: &Limits) -> Result<Vec<RawSheet>, Refused> {
     ods_footprint(bytes, limits)?;
     let mut workbook: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(unreadable)?;
     let sheets: Vec<calamine::Sheet> = workbook.sheets_metadata().to_vec();
-    let mut out = Vec::with_capacity(sheets.len());
-    for sheet in sheets {
-        if sheet.visible != SheetVisible::Visible {
-            out.push(hidden(&sheet.name));
-            continue;
-        }
-        let name = cut_text(&sheet.name).into_owned();
-        let range = workbook.worksheet_range(&sheet.name).map_err(unreadable)?;
-        let formulas = workbook
-            .worksheet_formula(&sheet.name)
-            .map_err(unreadable)?;
-        let mut grid = Grid::new(&name, limits);
-        let (r0, c0) = range.start().unwrap_or((0, 0));
-        for (r, c, cell) in range.used_cells() {
-            grid.push(r0 + r as u32, c0 + c as u32, Value::Data(cell.clone()))?;
-        }
+    read_sheets(&sheets, limits, |sheet, _, grid| {
+        let range = workbook.worksheet_range(sheet).map_err(unreadable)?;
+        let formulas = workbook.worksheet_formula(sheet).map_err(unreadable)?;
+        push_range(grid, &range)?;
         let (f0, g0) = formulas.start().unwrap_or((0, 0));
         for (r, c, formula) in formulas.used_cells() {
             let at = (f0 + r as u32, g0 + c as u32);
@@ -180,14 +195,8 @@ fn read_ods(bytes: &[u8], limits: &Limits) -> Result<Vec<RawSheet>, Refused> {
                 grid.push(at.0, at.1, Value::UncachedFormula(text.to_owned()))?;
             }
         }
-        out.push(RawSheet {
-            name,
-            hidden: false,
-            cells: grid.finish(),
-            last_row: None,
-        });
-    }
-    Ok(out)
+        Ok(())
+    })
 }
 
 /// `text` with control characters (which a broken tag name may hold)
@@ -419,31 +428,10 @@ fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<RawSheet>, Refused> {
             unreadable(e)
         }
     })?;
-    let sheets: Vec<calamine::Sheet> = workbook
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.typ == SheetType::WorkSheet)
-        .cloned()
-        .collect();
-    let mut out = Vec::with_capacity(sheets.len());
-    for sheet in sheets {
-        if sheet.visible != SheetVisible::Visible {
-            out.push(hidden(&sheet.name));
-            continue;
-        }
-        let name = cut_text(&sheet.name).into_owned();
-        let range = workbook.worksheet_range(&sheet.name).map_err(unreadable)?;
-        let mut grid = Grid::new(&name, limits);
-        let (r0, c0) = range.start().unwrap_or((0, 0));
-        for (r, c, cell) in range.used_cells() {
-            grid.push(r0 + r as u32, c0 + c as u32, Value::Data(cell.clone()))?;
-        }
-        out.push(RawSheet {
-            name,
-            hidden: false,
-            cells: grid.finish(),
-            last_row: None,
-        });
-    }
-    Ok(out)
+    let sheets = worksheets(workbook.sheets_metadata());
+    read_sheets(&sheets, limits, |sheet, _, grid| {
+        let range = workbook.worksheet_range(sheet).map_err(unreadable)?;
+        push_range(grid, &range)?;
+        Ok(())
+    })
 }
