@@ -96,25 +96,16 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Contents, Refused> {
         )));
     }
     for i in shared_strings {
-        let Ok(entry) = archive.by_index(i) else {
-            continue;
-        };
-        let name = entry
-            .name()
-            .map(std::borrow::Cow::into_owned)
-            .unwrap_or_default();
-        let size = entry.size();
-        check_unique_count(entry, &name, size, limits)?;
+        if let Ok(entry) = archive.by_index(i) {
+            let (name, size) = (entry_name(&entry), entry.size());
+            check_unique_count(entry, &name, size, limits)?;
+        }
     }
     for i in large {
-        let Ok(entry) = archive.by_index(i) else {
-            continue;
-        };
-        let name = entry
-            .name()
-            .map(std::borrow::Cow::into_owned)
-            .unwrap_or_default();
-        scan_part(entry, &name, limits)?;
+        if let Ok(entry) = archive.by_index(i) {
+            let name = entry_name(&entry);
+            scan_part(entry, &name, limits)?;
+        }
     }
     Ok(Contents {
         ods: content && mimetype,
@@ -122,6 +113,14 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Contents, Refused> {
         sheet_parts,
         largest_sheet_part,
     })
+}
+
+/// An entry's name as text for messages (empty when it is not readable).
+fn entry_name<R: Read>(entry: &zip::read::ZipFile<'_, R>) -> String {
+    entry
+        .name()
+        .map(std::borrow::Cow::into_owned)
+        .unwrap_or_default()
 }
 
 /// The shortest shared string, `<si/>`.

@@ -37,13 +37,15 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use rayon::prelude::*;
-use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign};
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use super::manifest::Output;
-use super::report::{indicator_label, month_long, month_short, year_to_date};
+use super::report::{
+    DARK_BLUE, header_format, indicator_label, month_long, month_short, year_to_date,
+};
 use super::{Staging, guard, rejects};
 use crate::error::Error;
 use crate::ingest::Ingested;
@@ -900,7 +902,6 @@ fn properties(period: Month, book: &Book<'_>) -> Result<DocProperties, XlsxError
         .set_creation_datetime(&created))
 }
 
-const DARK_BLUE: u32 = 0x1F_4E_79;
 const BAND: u32 = 0xDD_EB_F7;
 const MUTED: u32 = 0x59_59_59;
 const GOOD: (u32, u32) = (0xC6_EF_CE, 0x00_61_00);
@@ -933,14 +934,7 @@ struct Styles {
 impl Styles {
     fn new() -> Styles {
         let top = Format::new().set_align(FormatAlign::Top);
-        let header = Format::new()
-            .set_bold()
-            .set_font_color(Color::White)
-            .set_background_color(DARK_BLUE)
-            .set_text_wrap()
-            .set_align(FormatAlign::Top)
-            .set_border(FormatBorder::Thin)
-            .set_border_color(Color::White);
+        let header = header_format();
         let fill = |(bg, fg): (u32, u32)| {
             top.clone()
                 .set_background_color(bg)

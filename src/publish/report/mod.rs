@@ -251,7 +251,21 @@ fn fraction(ratio: Ratio) -> f64 {
 const COUNT_FORMAT: &str = "#,##0";
 const PCT_FORMAT: &str = "0.0%";
 
-const DARK_BLUE: u32 = 0x1F_4E_79;
+/// The house colour of headers and titles (report and feedback workbooks).
+pub(crate) const DARK_BLUE: u32 = 0x1F_4E_79;
+
+/// A table header cell: white bold text on dark blue, wrapped, top-aligned,
+/// thin white borders (report and feedback workbooks).
+pub(crate) fn header_format() -> Format {
+    Format::new()
+        .set_bold()
+        .set_font_color(Color::White)
+        .set_background_color(DARK_BLUE)
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
+        .set_border(FormatBorder::Thin)
+        .set_border_color(Color::White)
+}
 const BAND: u32 = 0xF2_F2_F2;
 const MUTED: u32 = 0x76_76_76;
 const GOOD: (u32, u32) = (0xC6_EF_CE, 0x00_61_00);
@@ -275,14 +289,7 @@ struct Styles {
 
 impl Styles {
     fn new() -> Styles {
-        let header = Format::new()
-            .set_bold()
-            .set_font_color(Color::White)
-            .set_background_color(DARK_BLUE)
-            .set_text_wrap()
-            .set_align(FormatAlign::Top)
-            .set_border(FormatBorder::Thin)
-            .set_border_color(Color::White);
+        let header = header_format();
         Styles {
             title: Format::new()
                 .set_bold()
