@@ -18,11 +18,11 @@ GM0004,Dd,AM03,Arbeid West,PV27,Noord-Holland,CR03,C3,LD03,West-Nederland
 GM0005,Ee,AM05,Arbeid Zuid,PV30,Noord-Brabant,CR05,C5,LD04,Zuid-Nederland
 ";
 
-fn reference() -> Regions {
+pub(super) fn reference() -> Regions {
     Regions::parse(REFERENCE).unwrap()
 }
 
-fn m(year: i32, month: u32) -> Month {
+pub(super) fn m(year: i32, month: u32) -> Month {
     Month::new(year, month).unwrap()
 }
 

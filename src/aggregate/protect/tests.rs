@@ -10,28 +10,13 @@ use super::*;
 use crate::aggregate::aggregate_with;
 use crate::aggregate::frames::Inputs;
 use crate::model::{CountRecord, Partnership};
-use crate::regions::Regions;
 
 const T: i64 = 5;
 
-/// Five municipalities: two landsdelen with one province each, LD03 with
-/// two municipalities in one labour-market region, LD04 with one.
-const REFERENCE: &str = "\
-gemeente_code,gemeente_naam,arbeidsmarktregio_code,arbeidsmarktregio_naam,provincie_code,provincie_naam,corop_code,corop_naam,landsdeel_code,landsdeel_naam
-GM0001,Aa,AM01,Arbeid Noord,PV20,Groningen,CR01,C1,LD01,Noord-Nederland
-GM0002,Bb,AM02,Arbeid Fries,PV21,Friesland,CR02,C2,LD01,Noord-Nederland
-GM0003,Cc,AM03,Arbeid West,PV27,Noord-Holland,CR03,C3,LD03,West-Nederland
-GM0004,Dd,AM03,Arbeid West,PV27,Noord-Holland,CR03,C3,LD03,West-Nederland
-GM0005,Ee,AM05,Arbeid Zuid,PV30,Noord-Brabant,CR05,C5,LD04,Zuid-Nederland
-";
-
-fn reference() -> Regions {
-    Regions::parse(REFERENCE).unwrap()
-}
-
-fn m(year: i32, month: u32) -> Month {
-    Month::new(year, month).unwrap()
-}
+// Five municipalities: two landsdelen with one province each, LD03 with
+// two municipalities in one labour-market region, LD04 with one (the
+// aggregation tests' reference).
+use crate::aggregate::tests::{m, reference};
 
 fn pps(id: &str, gemeente: &str, consortium: Option<&str>) -> Partnership {
     Partnership {
