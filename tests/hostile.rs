@@ -21,6 +21,16 @@ fn honest() -> Scenario {
     s
 }
 
+/// Runs the scenario under the memory limit and checks that `file` alone
+/// was refused (`unreadable_file` saying `why`), with exit 3 and every
+/// honest row published.
+fn assert_refused(s: &Scenario, file: &str, why: &str) {
+    let run = run_limited(s);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert_intact(s, &run, "2026-02");
+    assert_unreadable(s, file, why);
+}
+
 /// Runs `pps-monitor run`, under `prlimit --as=2GiB` when available, and
 /// killed after 120 s when `timeout` is there (a hang fails the test).
 fn run_limited(s: &Scenario) -> Run {
@@ -162,10 +172,7 @@ fn truncated_xls_is_one_unreadable_file() {
             &xls[..cut.min(xls.len())],
         );
     }
-    let run = run_limited(&s);
-    assert_eq!(run.code, 3, "{}", run.stderr);
-    assert_intact(&s, &run, "2026-02");
-    assert_unreadable(&s, "kapot_4096.xls", "beschadigd");
+    assert_refused(&s, "kapot_4096.xls", "beschadigd");
     assert_unreadable(&s, "kapot_512.xls", "");
 }
 
@@ -197,10 +204,7 @@ fn a_loop_in_the_xls_sector_chain_is_refused() {
         chunk.copy_from_slice(&(i as u32).to_le_bytes());
     }
     s.file("input/lus.xls", xls);
-    let run = run_limited(&s);
-    assert_eq!(run.code, 3, "{}", run.stderr);
-    assert_intact(&s, &run, "2026-02");
-    assert_unreadable(&s, "lus.xls", "beschadigd");
+    assert_refused(&s, "lus.xls", "beschadigd");
 }
 
 #[test]
@@ -290,10 +294,7 @@ fn the_cells_limit_and_the_file_size_limit_are_configurable() {
     let mut big = format!("{COUNTS_HEADER}\n").into_bytes();
     big.extend(std::iter::repeat_n(b'#', 1_200_000));
     s.file("input/groot.csv", big);
-    let run = run_limited(&s);
-    assert_eq!(run.code, 3, "{}", run.stderr);
-    assert_intact(&s, &run, "2026-02");
-    assert_unreadable(&s, "veel.xlsx", "meer dan 1.000 gevulde cellen");
+    assert_refused(&s, "veel.xlsx", "meer dan 1.000 gevulde cellen");
     assert_unreadable(&s, "groot.csv", "groter dan 1 MB");
 }
 
@@ -313,10 +314,7 @@ fn a_package_over_the_uncompressed_limit_is_refused() {
         |_, b| b,
         &[("xl/media/vulling.bin", vec![0; 1_500_000])],
     );
-    let run = run_limited(&s);
-    assert_eq!(run.code, 3, "{}", run.stderr);
-    assert_intact(&s, &run, "2026-02");
-    assert_unreadable(&s, "bom.xlsx", "uitgepakt groter dan 1 MB");
+    assert_refused(&s, "bom.xlsx", "uitgepakt groter dan 1 MB");
 }
 
 #[test]
@@ -617,10 +615,7 @@ fn an_ods_with_huge_repeat_counts_is_refused() {
         },
         &[],
     );
-    let run = run_limited(&s);
-    assert_eq!(run.code, 3, "{}", run.stderr);
-    assert_intact(&s, &run, "2026-02");
-    assert_unreadable(
+    assert_refused(
         &s,
         "herhaald.ods",
         "rechthoek van meer dan 2.000.000 cellen",
@@ -665,10 +660,7 @@ fn a_huge_shared_strings_count_is_refused_before_the_reader_reserves_it() {
         },
         &[],
     );
-    let run = run_limited(&s);
-    assert_eq!(run.code, 3, "{}", run.stderr);
-    assert_intact(&s, &run, "2026-02");
-    assert_unreadable(
+    assert_refused(
         &s,
         "teksten.xlsx",
         "onderdeel 'xl/sharedStrings.xml' meldt 4294967295 verschillende teksten",
@@ -704,10 +696,7 @@ fn an_ods_whose_table_never_ends_is_refused_not_a_hang() {
         },
         &[],
     );
-    let run = run_limited(&s);
-    assert_eq!(run.code, 3, "{}", run.stderr);
-    assert_intact(&s, &run, "2026-02");
-    assert_unreadable(
+    assert_refused(
         &s,
         "kapot.ods",
         "de inhoud (content.xml) van het ods-bestand is geen geldige XML",
@@ -728,10 +717,7 @@ fn an_ods_asking_for_billions_of_spaces_is_refused() {
         "<text:p>pps_id",
         "<text:p><text:s text:c=\"4000000000\"/>pps_id",
     );
-    let run = run_limited(&s);
-    assert_eq!(run.code, 3, "{}", run.stderr);
-    assert_intact(&s, &run, "2026-02");
-    assert_unreadable(
+    assert_refused(
         &s,
         "spaties.ods",
         "vraagt op één plek om meer dan 32.767 spaties",
@@ -760,10 +746,7 @@ fn an_xlsx_sheet_cut_inside_its_data_is_refused_not_a_hang() {
         },
         &[],
     );
-    let run = run_limited(&s);
-    assert_eq!(run.code, 3, "{}", run.stderr);
-    assert_intact(&s, &run, "2026-02");
-    assert_unreadable(&s, "afgebroken.xlsx", "blad 'Sheet1'");
+    assert_refused(&s, "afgebroken.xlsx", "blad 'Sheet1'");
 }
 
 #[test]
@@ -798,10 +781,7 @@ fn an_ods_repeating_a_long_text_over_many_rows_is_refused() {
         },
         &[],
     );
-    let run = run_limited(&s);
-    assert_eq!(run.code, 3, "{}", run.stderr);
-    assert_intact(&s, &run, "2026-02");
-    assert_unreadable(
+    assert_refused(
         &s,
         "herhaald.ods",
         "herhaalt zijn teksten over meer dan 256 MB",
@@ -852,8 +832,5 @@ fn a_sheet_list_naming_one_part_many_times_is_refused() {
         },
         &[],
     );
-    let run = run_limited(&s);
-    assert_eq!(run.code, 3, "{}", run.stderr);
-    assert_intact(&s, &run, "2026-02");
-    assert_unreadable(&s, "herhaalde_bladen.xlsx", "de bladen delen onderdelen");
+    assert_refused(&s, "herhaalde_bladen.xlsx", "de bladen delen onderdelen");
 }
