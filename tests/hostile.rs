@@ -6,7 +6,7 @@
 //! under a 2 GiB address-space limit when `prlimit` is there.
 
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::common::{COUNTS_HEADER, Run, Scenario, repo};
 use rust_xlsxwriter::{Formula, Workbook};
@@ -19,6 +19,15 @@ fn honest() -> Scenario {
         format!("{COUNTS_HEADER}\nA,2026-01,1,2,3,4,10,5\nA,2026-02,1,2,3,4,10,5\nB,2026-02,5,0,0,0,3,1\n"),
     );
     s
+}
+
+/// `input/<name>`: an honest one-row counts workbook, for a test to break.
+fn one_row_xlsx(s: &Scenario, name: &str) -> PathBuf {
+    let mut workbook = Workbook::new();
+    counts_sheet(workbook.add_worksheet(), &[("A", "2026-01", 1.0)]);
+    let path = s.path().join("input").join(name);
+    workbook.save(&path).unwrap();
+    path
 }
 
 /// Runs the scenario under the memory limit and checks that `file` alone
@@ -305,10 +314,7 @@ fn a_package_over_the_uncompressed_limit_is_refused() {
         "config/pps-monitor.toml",
         "regions = \"regions.csv\"\nmax_package_mb = 1\n",
     );
-    let mut workbook = Workbook::new();
-    counts_sheet(workbook.add_worksheet(), &[("A", "2026-01", 1.0)]);
-    let path = s.path().join("input/bom.xlsx");
-    workbook.save(&path).unwrap();
+    let path = one_row_xlsx(&s, "bom.xlsx");
     rewrite_zip(
         &path,
         |_, b| b,
@@ -643,10 +649,7 @@ fn a_huge_shared_strings_count_is_refused_before_the_reader_reserves_it() {
     // calamine reserves `uniqueCount` strings at once: 4294967295 of them
     // is 100 GB, an allocation failure that aborts the process.
     let s = honest();
-    let mut workbook = Workbook::new();
-    counts_sheet(workbook.add_worksheet(), &[("A", "2026-01", 1.0)]);
-    let path = s.path().join("input/teksten.xlsx");
-    workbook.save(&path).unwrap();
+    let path = one_row_xlsx(&s, "teksten.xlsx");
     rewrite_zip(
         &path,
         |name, bytes| {
@@ -729,10 +732,7 @@ fn an_xlsx_sheet_cut_inside_its_data_is_refused_not_a_hang() {
     // calamine's xlsx cell reader, unlike its ods reader, stops at the end
     // of the document: this keeps it that way.
     let s = honest();
-    let mut workbook = Workbook::new();
-    counts_sheet(workbook.add_worksheet(), &[("A", "2026-01", 1.0)]);
-    let path = s.path().join("input/afgebroken.xlsx");
-    workbook.save(&path).unwrap();
+    let path = one_row_xlsx(&s, "afgebroken.xlsx");
     rewrite_zip(
         &path,
         |name, bytes| {
@@ -799,10 +799,7 @@ fn a_sheet_list_naming_one_part_many_times_is_refused() {
         "config/pps-monitor.toml",
         "regions = \"regions.csv\"\nmax_package_mb = 1\n",
     );
-    let mut workbook = Workbook::new();
-    counts_sheet(workbook.add_worksheet(), &[("A", "2026-01", 1.0)]);
-    let path = s.path().join("input/herhaalde_bladen.xlsx");
-    workbook.save(&path).unwrap();
+    let path = one_row_xlsx(&s, "herhaalde_bladen.xlsx");
     rewrite_zip(
         &path,
         |name, bytes| {
