@@ -133,14 +133,19 @@ pub(super) struct Data {
     rows: Vec<Vec<(i32, [i64; MEASURES])>>,
 }
 
+/// Each partnership's position in the register, by `pps_id`.
+fn pps_index(accepted: &Accepted) -> HashMap<&str, usize> {
+    accepted
+        .partnerships
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.pps_id.as_str(), i))
+        .collect()
+}
+
 impl Data {
     pub(super) fn new(accepted: &Accepted, period: Month) -> Data {
-        let index: HashMap<&str, usize> = accepted
-            .partnerships
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.pps_id.as_str(), i))
-            .collect();
+        let index = pps_index(accepted);
         let mut rows = vec![Vec::new(); accepted.partnerships.len()];
         for c in &accepted.counts {
             if let Some(&p) = index.get(c.pps_id.as_str())
@@ -969,12 +974,7 @@ fn apply(
         .map(|(i, r)| ((r.level, &*r.code), i))
         .collect();
     // Per indicator, the partnerships with a target for P's year.
-    let index: HashMap<&str, usize> = accepted
-        .partnerships
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.pps_id.as_str(), i))
-        .collect();
+    let index = pps_index(accepted);
     let mut holders: Vec<HashSet<usize>> = vec![HashSet::new(); COUNTS];
     for target in &accepted.targets {
         if target.year == period.year()
