@@ -148,7 +148,7 @@ fn run_stages(
     let protection = aggregated.as_ref().map(|a| a.protection.clone());
     let write_rejects = |staging: &publish::Staging| {
         staging.file(&format!("rejects_{period}.csv"), |w| {
-            publish::rejects::write(&ingested, &validated.rejects, w)
+            publish::rejects::write(&validated.rejects, w)
         })
     };
     if let Some(aggregated) = aggregated {
@@ -180,13 +180,9 @@ fn run_stages(
                     publish::export::write(&aggregated.rows, period, w)
                 });
                 let rejects = write_rejects(&staging);
-                let feedback = publish::feedback::Feedback::plan(
-                    period,
-                    &ingested,
-                    &validated,
-                    &aggregated.rows,
-                )
-                .write_all(&staging);
+                let feedback =
+                    publish::feedback::Feedback::plan(period, &validated, &aggregated.rows)
+                        .write_all(&staging);
                 (export, rejects, feedback)
             },
         );

@@ -108,12 +108,6 @@ impl Fates {
         }
     }
 
-    /// A fate for a place that is no row of its sheet.
-    pub(super) fn lost(&mut self, place: &str, fate: Fate) {
-        self.clashes
-            .push(format!("{place}: {fate:?} for a row that was not read"));
-    }
-
     /// The fate of row `index` of a sheet, if decided.
     pub(super) fn get(&self, sheet: (usize, usize), index: usize) -> Option<Fate> {
         self.by_sheet.get(&sheet)?.get(index).copied().flatten()

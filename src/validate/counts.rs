@@ -5,9 +5,8 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use super::Place;
 use super::duplicates::Candidate;
-use super::findings::Checker;
+use super::findings::{Checker, SheetRows};
 use super::register::known_pps;
 use super::rules::{self, Kind, Rule};
 use crate::ingest::CountRow;
@@ -15,7 +14,7 @@ use crate::ingest::value::{self, Parsed};
 use crate::model::{Month, Partnership};
 
 /// A count row that broke no rule, keyed by partnership and month.
-pub(super) type CountCandidate = Candidate<(String, Month), [i64; 6]>;
+pub(super) type CountCandidate<'a> = Candidate<'a, (String, Month), [i64; 6]>;
 
 /// Count rows of every count sheet. The sheets are checked side by side,
 /// each with a checker of its own, and their findings and candidates taken
@@ -25,20 +24,15 @@ pub(super) fn counts<'a>(
     partnerships: &HashMap<String, Partnership>,
     register_rejects: &HashMap<String, String>,
     current: Month,
-) -> Vec<CountCandidate> {
+) -> Vec<CountCandidate<'a>> {
     let ingested = ck.ingested;
-    let checked: Vec<(Checker<'a>, Vec<CountCandidate>)> = ck
+    let checked: Vec<(Checker<'a>, Vec<CountCandidate<'a>>)> = ck
         .complete_sheets::<CountRow>()
         .into_par_iter()
-        .map(|(f, s, rows)| {
+        .map(|rows| {
             let mut local = Checker::new(ingested);
-            let candidates = count_sheet(
-                &mut local,
-                (f, s, rows),
-                partnerships,
-                register_rejects,
-                current,
-            );
+            let candidates =
+                count_sheet(&mut local, &rows, partnerships, register_rejects, current);
             (local, candidates)
         })
         .collect();
@@ -52,30 +46,29 @@ pub(super) fn counts<'a>(
 }
 
 /// The rows of one count sheet that has every required column.
-fn count_sheet(
-    ck: &mut Checker<'_>,
-    (f, s, rows): (usize, usize, &[CountRow]),
+fn count_sheet<'a>(
+    ck: &mut Checker<'a>,
+    rows: &SheetRows<'a, CountRow>,
     partnerships: &HashMap<String, Partnership>,
     register_rejects: &HashMap<String, String>,
     current: Month,
-) -> Vec<CountCandidate> {
+) -> Vec<CountCandidate<'a>> {
     let mut candidates = Vec::with_capacity(rows.len());
-    for r in rows {
-        let place = Place::row(f, s, r.row);
+    for (place, r) in rows.rows() {
         let before = ck.rejects.len();
         let id = r.pps_id.value();
         let month = r.month.value().copied();
         let ctx = (id, month);
-        ck.pps_id_cell(place, r, ctx);
-        ck.cell(place, 1, &r.cells[1], &r.month, Kind::Period, true, ctx);
+        ck.pps_id_cell(&place, r, ctx);
+        ck.cell(&place, 1, &r.cells[1], &r.month, Kind::Period, true, ctx);
         for (i, v) in r.values.iter().enumerate() {
-            ck.cell(place, i + 2, &r.cells[i + 2], v, Kind::Count, false, ctx);
+            ck.cell(&place, i + 2, &r.cells[i + 2], v, Kind::Count, false, ctx);
         }
         if let Some(m) = month
             && m > current
         {
             ck.reject(
-                place,
+                &place,
                 1,
                 value::raw(&r.cells[1]),
                 Rule::FuturePeriod,
@@ -86,7 +79,7 @@ fn count_sheet(
         }
         let partnership = known_pps(
             ck,
-            place,
+            &place,
             &r.cells[0],
             id,
             month,
@@ -97,7 +90,7 @@ fn count_sheet(
             if m < p.start {
                 let message = rules::before_start(&p.pps_id, &m.to_string(), &p.start.to_string());
                 ck.reject(
-                    place,
+                    &place,
                     1,
                     value::raw(&r.cells[1]),
                     Rule::BeforeStart,
@@ -111,7 +104,7 @@ fn count_sheet(
             {
                 let message = rules::after_end(&p.pps_id, &m.to_string(), &end.to_string());
                 ck.reject(
-                    place,
+                    &place,
                     1,
                     value::raw(&r.cells[1]),
                     Rule::AfterEnd,
@@ -131,7 +124,7 @@ fn count_sheet(
         {
             let message = rules::mkb_exceeds_total(mkb, total);
             ck.reject(
-                place,
+                &place,
                 7,
                 value::raw(&r.cells[7]),
                 Rule::MkbExceedsTotal,
@@ -146,8 +139,8 @@ fn count_sheet(
         for (i, v) in r.values.iter().enumerate() {
             if *v == Parsed::Empty {
                 ck.warn(
-                    place,
-                    ck.column_label(place, i + 2),
+                    place.at.clone(),
+                    ck.column_label(&place, i + 2),
                     "Lege cel; geteld als 0. Vul 0 in als er niets te melden is.".to_owned(),
                 );
             }
@@ -156,7 +149,7 @@ fn count_sheet(
             candidates.push(Candidate {
                 key: (id.clone(), m),
                 values: std::array::from_fn(|i| number(&r.values[i]).unwrap_or(0)),
-                place,
+                row: place,
             });
         }
     }

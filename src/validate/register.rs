@@ -6,9 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::Datelike;
 
-use super::Place;
 use super::accounting::Fate;
-use super::findings::Checker;
+use super::findings::{Checker, RowRef};
 use super::rules::{self, Kind, Rule};
 use crate::error::Error;
 use crate::ingest::RegisterRow;
@@ -34,16 +33,24 @@ pub(super) fn register(
         .flat_map(|file| &file.sheets)
         .any(|sheet| sheet.table() == Some(Table::Register));
     let mut clean = Vec::new();
-    let mut ids: BTreeMap<String, Vec<Place>> = BTreeMap::new();
+    let mut ids: BTreeMap<String, Vec<RowRef<'_>>> = BTreeMap::new();
     for (place, r) in ck.complete_rows::<RegisterRow>() {
         let before = ck.rejects.len();
         let id = r.pps_id.value();
         let ctx = (id, None);
-        ck.pps_id_cell(place, r, ctx);
-        ck.cell(place, 1, &r.cells[1], &r.naam, Kind::Text, true, ctx);
-        ck.cell(place, 2, &r.cells[2], &r.consortium, Kind::Text, false, ctx);
+        ck.pps_id_cell(&place, r, ctx);
+        ck.cell(&place, 1, &r.cells[1], &r.naam, Kind::Text, true, ctx);
         ck.cell(
-            place,
+            &place,
+            2,
+            &r.cells[2],
+            &r.consortium,
+            Kind::Text,
+            false,
+            ctx,
+        );
+        ck.cell(
+            &place,
             3,
             &r.cells[3],
             &r.gemeente,
@@ -51,17 +58,17 @@ pub(super) fn register(
             true,
             ctx,
         );
-        ck.cell(place, 4, &r.cells[4], &r.start, Kind::Date, true, ctx);
-        ck.cell(place, 5, &r.cells[5], &r.end, Kind::Date, false, ctx);
-        ck.cell(place, 6, &r.cells[6], &r.sector, Kind::Text, false, ctx);
+        ck.cell(&place, 4, &r.cells[4], &r.start, Kind::Date, true, ctx);
+        ck.cell(&place, 5, &r.cells[5], &r.end, Kind::Date, false, ctx);
+        ck.cell(&place, 6, &r.cells[6], &r.sector, Kind::Text, false, ctx);
         if let Parsed::Value(code) = &r.gemeente {
             // A merged-away code is mapped forward (with a warning); a
             // split one cannot be, so the partnership has to choose.
             let unknown = match regions.resolve(code) {
                 Resolution::Known => None,
                 Resolution::Renamed(chain) => {
-                    let column = ck.column_label(place, 3);
-                    ck.warn(place, column, regions.renamed_message(&chain));
+                    let column = ck.column_label(&place, 3);
+                    ck.warn(place.at.clone(), column, regions.renamed_message(&chain));
                     None
                 }
                 Resolution::Split { from, successors } => {
@@ -71,18 +78,18 @@ pub(super) fn register(
             };
             if let Some(message) = unknown {
                 let raw = value::raw(&r.cells[3]);
-                ck.reject(place, 3, raw, Rule::UnknownGemeente, message, id, None);
+                ck.reject(&place, 3, raw, Rule::UnknownGemeente, message, id, None);
             }
         }
         if let Some(id) = id {
-            ids.entry(id.clone()).or_default().push(place);
+            ids.entry(id.clone()).or_default().push(place.clone());
         }
         if let (Some(start), Some(end)) = (r.start.value(), r.end.value())
             && end < start
         {
             ck.warn(
-                        place,
-                        ck.column_label(place, 5),
+                        place.at.clone(),
+                        ck.column_label(&place, 5),
                         format!("De einddatum {end} ligt vóór de startdatum {start}; alle maanden van deze PPS worden afgekeurd."),
                     );
         }
@@ -99,17 +106,17 @@ pub(super) fn register(
         if places.len() < 2 {
             continue;
         }
-        for &place in places {
+        for place in places {
             let others: Vec<String> = places
                 .iter()
-                .filter(|p| **p != place)
+                .filter(|p| p.at != place.at)
                 .take(3)
-                .map(|p| ck.location(*p))
+                .map(|p| p.at.to_string())
                 .collect();
             ck.reject(
                 place,
                 0,
-                value::raw(&ck.row_cells(place)[0]),
+                value::raw(&place.cells[0]),
                 Rule::DuplicatePps,
                 rules::duplicate_pps(id, &others.join(", ")),
                 Some(id),
@@ -119,7 +126,7 @@ pub(super) fn register(
     }
     let mut partnerships = HashMap::new();
     for (place, r) in clean {
-        if ck.fate(place) == Some(Fate::Rejected) {
+        if ck.fate(&place) == Some(Fate::Rejected) {
             continue;
         }
         let (Parsed::Value(id), Parsed::Value(naam), Parsed::Value(gemeente), Parsed::Value(start)) =
@@ -131,7 +138,7 @@ pub(super) fn register(
         let (Some(start), end) = (month_of(start), r.end.value().and_then(month_of)) else {
             continue;
         };
-        ck.decide(place, Fate::Accepted);
+        ck.decide(&place, Fate::Accepted);
         partnerships.insert(
             id.clone(),
             Partnership {
@@ -151,7 +158,7 @@ pub(super) fn register(
     let mut rejected_ids = HashMap::new();
     for (id, places) in ids {
         if !partnerships.contains_key(&id) {
-            rejected_ids.insert(id, ck.location(places[0]));
+            rejected_ids.insert(id, places[0].at.to_string());
         }
     }
     Ok((partnerships, rejected_ids))
@@ -161,7 +168,7 @@ pub(super) fn register(
 /// register row was rejected.
 pub(super) fn known_pps<'p>(
     ck: &mut Checker<'_>,
-    place: Place,
+    place: &RowRef<'_>,
     raw: &calamine::Data,
     id: Option<&String>,
     month: Option<Month>,

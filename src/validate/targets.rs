@@ -21,23 +21,23 @@ pub(super) fn targets(
         let before = ck.rejects.len();
         let id = r.pps_id.value();
         let ctx = (id, None);
-        ck.pps_id_cell(place, r, ctx);
-        ck.cell(place, 1, &r.cells[1], &r.year, Kind::Year, true, ctx);
+        ck.pps_id_cell(&place, r, ctx);
+        ck.cell(&place, 1, &r.cells[1], &r.year, Kind::Year, true, ctx);
         match &r.indicator {
             Parsed::Empty | Parsed::Refused(_) => {
-                ck.cell(place, 2, &r.cells[2], &r.indicator, Kind::Text, true, ctx);
+                ck.cell(&place, 2, &r.cells[2], &r.indicator, Kind::Text, true, ctx);
             }
             Parsed::Bad | Parsed::Negative => {
                 let raw = value::raw(&r.cells[2]);
                 let message = rules::unknown_indicator(&raw);
-                ck.reject(place, 2, raw, Rule::UnknownIndicator, message, id, None);
+                ck.reject(&place, 2, raw, Rule::UnknownIndicator, message, id, None);
             }
             Parsed::Value(_) => {}
         }
-        ck.cell(place, 3, &r.cells[3], &r.value, Kind::Count, true, ctx);
+        ck.cell(&place, 3, &r.cells[3], &r.value, Kind::Count, true, ctx);
         known_pps(
             ck,
-            place,
+            &place,
             &r.cells[0],
             id,
             None,
@@ -51,7 +51,7 @@ pub(super) fn targets(
             candidates.push(Candidate {
                 key: (id.clone(), *year, *indicator),
                 values: *value,
-                place,
+                row: place,
             });
         }
     }
@@ -66,7 +66,7 @@ pub(super) fn targets(
     ck.deduplicate(candidates, describe, |k| (Some(k.0.clone()), None))
         .into_iter()
         .map(|c| {
-            ck.decide(c.place, Fate::Accepted);
+            ck.decide(&c.row, Fate::Accepted);
             TargetRecord {
                 pps_id: c.key.0,
                 year: c.key.1,
