@@ -139,7 +139,7 @@ fn count_sheet<'a>(
         for (i, v) in r.values.iter().enumerate() {
             if *v == Parsed::Empty {
                 ck.warn(
-                    place.at.clone(),
+                    place.at(),
                     ck.column_label(&place, i + 2),
                     "Lege cel; geteld als 0. Vul 0 in als er niets te melden is.".to_owned(),
                 );

@@ -50,9 +50,9 @@ impl<'a> Checker<'a> {
                 for c in copies {
                     let others: Vec<String> = copies
                         .iter()
-                        .filter(|o| o.row.at != c.row.at)
+                        .filter(|o| o.row != c.row)
                         .take(3)
-                        .map(|o| o.row.at.to_string())
+                        .map(|o| o.row.at().to_string())
                         .collect();
                     let raw = value::raw(&c.row.cells[0]);
                     self.reject(

@@ -3,8 +3,10 @@
 //! every table shares (a cell's type, a sheet's missing columns).
 //!
 //! Rows travel through the rules as [`RowRef`]s: the row's provenance
-//! (which every finding about it carries), the slot of its fate, and its
-//! raw cells for messages that quote the key.
+//! (its sheet's, borrowed, and its row number: every finding about it gets
+//! a [`Provenance`] from it), the slot of its fate, and its raw cells for
+//! messages that quote the key. Borrowing keeps a row handle small and
+//! free of reference counting; only findings own a provenance.
 
 use super::accounting::{Fate, Fates};
 use super::rules::{self, Kind, Rule};
@@ -25,14 +27,29 @@ pub(super) struct Checker<'a> {
 /// A row of a table sheet while validation checks it.
 #[derive(Clone, Debug)]
 pub(super) struct RowRef<'a> {
-    /// Where the row was read: what its findings carry.
-    pub(super) at: Provenance,
+    /// Where the row was read: its sheet, and its row number there.
+    sheet_at: &'a Provenance,
+    row: u32,
     /// `(file, sheet)` positions in [`Ingested`], and the row's position
     /// among the sheet's rows: the slot of its fate.
     sheet: (usize, usize),
     index: usize,
     /// The raw cells that messages may quote.
     pub(super) cells: &'a RawCells,
+}
+
+impl RowRef<'_> {
+    /// Where the row was read, for a finding about it.
+    pub(super) fn at(&self) -> Provenance {
+        self.sheet_at.row(self.row)
+    }
+}
+
+/// The same row (not merely equal cells).
+impl PartialEq for RowRef<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        (self.sheet, self.index) == (other.sheet, other.index)
+    }
 }
 
 /// The rows of one sheet of a table, with the sheet's positions.
@@ -47,7 +64,8 @@ impl<'a, R: TableRow> SheetRows<'a, R> {
     pub(super) fn rows(&self) -> impl Iterator<Item = (RowRef<'a>, &'a R)> + use<'a, '_, R> {
         self.rows.iter().enumerate().map(|(index, r)| {
             let row = RowRef {
-                at: self.at.row(r.number()),
+                sheet_at: self.at,
+                row: r.number(),
                 sheet: self.sheet,
                 index,
                 cells: r.cells(),
@@ -82,7 +100,7 @@ impl<'a> Checker<'a> {
     pub(super) fn decide(&mut self, row: &RowRef<'_>, fate: Fate) {
         let rows = self.sheet(row).read();
         self.fates
-            .decide(row.sheet, (row.index, rows), fate, || row.at.to_string());
+            .decide(row.sheet, (row.index, rows), fate, || row.at().to_string());
     }
 
     /// The fate of `row`, if decided.
@@ -117,7 +135,7 @@ impl<'a> Checker<'a> {
         let column = self.column_label(row, column_index);
         self.decide(row, Fate::Rejected);
         self.rejects.push(Reject {
-            at: row.at.clone(),
+            at: row.at(),
             column_index,
             column,
             value,

@@ -68,7 +68,7 @@ pub(super) fn register(
                 Resolution::Known => None,
                 Resolution::Renamed(chain) => {
                     let column = ck.column_label(&place, 3);
-                    ck.warn(place.at.clone(), column, regions.renamed_message(&chain));
+                    ck.warn(place.at(), column, regions.renamed_message(&chain));
                     None
                 }
                 Resolution::Split { from, successors } => {
@@ -88,7 +88,7 @@ pub(super) fn register(
             && end < start
         {
             ck.warn(
-                        place.at.clone(),
+                        place.at(),
                         ck.column_label(&place, 5),
                         format!("De einddatum {end} ligt vóór de startdatum {start}; alle maanden van deze PPS worden afgekeurd."),
                     );
@@ -109,9 +109,9 @@ pub(super) fn register(
         for place in places {
             let others: Vec<String> = places
                 .iter()
-                .filter(|p| p.at != place.at)
+                .filter(|p| *p != place)
                 .take(3)
-                .map(|p| p.at.to_string())
+                .map(|p| p.at().to_string())
                 .collect();
             ck.reject(
                 place,
@@ -158,7 +158,7 @@ pub(super) fn register(
     let mut rejected_ids = HashMap::new();
     for (id, places) in ids {
         if !partnerships.contains_key(&id) {
-            rejected_ids.insert(id, places[0].at.to_string());
+            rejected_ids.insert(id, places[0].at().to_string());
         }
     }
     Ok((partnerships, rejected_ids))
