@@ -140,7 +140,7 @@ fn count_sheet<'a>(
             if *v == Parsed::Empty {
                 ck.warn(
                     place.at(),
-                    ck.column_label(&place, i + 2),
+                    place.column_label(i + 2),
                     "Lege cel; geteld als 0. Vul 0 in als er niets te melden is.".to_owned(),
                 );
             }

@@ -27,13 +27,14 @@ pub(super) struct Checker<'a> {
 /// A row of a table sheet while validation checks it.
 #[derive(Clone, Debug)]
 pub(super) struct RowRef<'a> {
-    /// Where the row was read: its sheet, and its row number there.
-    sheet_at: &'a Provenance,
+    /// The sheet it was read from (its provenance, its header).
+    sheet: &'a Sheet,
+    /// The sheet's number in reading order and the row's position among
+    /// the sheet's rows: the slot of its fate.
+    number: usize,
+    index: u32,
+    /// The row number as a spreadsheet shows it.
     row: u32,
-    /// `(file, sheet)` positions in [`Ingested`], and the row's position
-    /// among the sheet's rows: the slot of its fate.
-    sheet: (usize, usize),
-    index: usize,
     /// The raw cells that messages may quote.
     pub(super) cells: &'a RawCells,
 }
@@ -41,21 +42,27 @@ pub(super) struct RowRef<'a> {
 impl RowRef<'_> {
     /// Where the row was read, for a finding about it.
     pub(super) fn at(&self) -> Provenance {
-        self.sheet_at.row(self.row)
+        self.sheet.at.row(self.row)
+    }
+
+    /// The header of table column `index` in the row's sheet, as found.
+    pub(super) fn column_label(&self, index: usize) -> String {
+        self.sheet.column_label(index)
     }
 }
 
 /// The same row (not merely equal cells).
 impl PartialEq for RowRef<'_> {
     fn eq(&self, other: &Self) -> bool {
-        (self.sheet, self.index) == (other.sheet, other.index)
+        (self.number, self.index) == (other.number, other.index)
     }
 }
 
-/// The rows of one sheet of a table, with the sheet's positions.
+/// The rows of one sheet of a table, with the sheet's number in reading
+/// order.
 pub(super) struct SheetRows<'a, R> {
-    sheet: (usize, usize),
-    at: &'a Provenance,
+    sheet: &'a Sheet,
+    number: usize,
     rows: &'a [R],
 }
 
@@ -64,10 +71,10 @@ impl<'a, R: TableRow> SheetRows<'a, R> {
     pub(super) fn rows(&self) -> impl Iterator<Item = (RowRef<'a>, &'a R)> + use<'a, '_, R> {
         self.rows.iter().enumerate().map(|(index, r)| {
             let row = RowRef {
-                sheet_at: self.at,
-                row: r.number(),
                 sheet: self.sheet,
-                index,
+                number: self.number,
+                index: index as u32,
+                row: r.number(),
                 cells: r.cells(),
             };
             (row, r)
@@ -98,23 +105,14 @@ impl<'a> Checker<'a> {
 
     /// Records what became of `row` (see [`Fates::decide`]).
     pub(super) fn decide(&mut self, row: &RowRef<'_>, fate: Fate) {
-        let rows = self.sheet(row).read();
+        let slot = (row.index as usize, row.sheet.read());
         self.fates
-            .decide(row.sheet, (row.index, rows), fate, || row.at().to_string());
+            .decide(row.number, slot, fate, || row.at().to_string());
     }
 
     /// The fate of `row`, if decided.
     pub(super) fn fate(&self, row: &RowRef<'_>) -> Option<Fate> {
-        self.fates.get(row.sheet, row.index)
-    }
-
-    fn sheet(&self, row: &RowRef<'_>) -> &'a Sheet {
-        &self.ingested.files[row.sheet.0].sheets[row.sheet.1]
-    }
-
-    /// The header of column `index` of `row`'s sheet, as found there.
-    pub(super) fn column_label(&self, row: &RowRef<'_>, index: usize) -> String {
-        self.sheet(row).column_label(index)
+        self.fates.get(row.number, row.index as usize)
     }
 
     /// One line of the rejects file about `row`.
@@ -132,7 +130,7 @@ impl<'a> Checker<'a> {
         pps_id: Option<&String>,
         month: Option<Month>,
     ) {
-        let column = self.column_label(row, column_index);
+        let column = row.column_label(column_index);
         self.decide(row, Fate::Rejected);
         self.rejects.push(Reject {
             at: row.at(),
@@ -191,7 +189,7 @@ impl<'a> Checker<'a> {
             Parsed::Bad | Parsed::Refused(_) => Rule::BadValue,
             Parsed::Negative => Rule::Negative,
         };
-        let column = self.column_label(row, column_index);
+        let column = row.column_label(column_index);
         let raw_text = value::raw(raw);
         let message = match (rule, parsed) {
             (_, Parsed::Refused(refusal)) => rules::refused(*refusal, &column, &raw_text),
@@ -216,17 +214,16 @@ impl<'a> Checker<'a> {
     pub(super) fn complete_sheets<R: TableRow>(&mut self) -> Vec<SheetRows<'a, R>> {
         let ingested = self.ingested;
         let mut complete = Vec::new();
-        for (f, file) in ingested.files.iter().enumerate() {
-            for (s, sheet) in file.sheets.iter().enumerate() {
-                if let Some(rows) = R::of(&sheet.rows) {
-                    let rows = SheetRows {
-                        sheet: (f, s),
-                        at: &sheet.at,
-                        rows,
-                    };
-                    if !self.missing_columns(&rows) {
-                        complete.push(rows);
-                    }
+        let sheets = ingested.files.iter().flat_map(|file| &file.sheets);
+        for (number, sheet) in sheets.enumerate() {
+            if let Some(rows) = R::of(&sheet.rows) {
+                let rows = SheetRows {
+                    sheet,
+                    number,
+                    rows,
+                };
+                if !self.missing_columns(&rows) {
+                    complete.push(rows);
                 }
             }
         }
@@ -254,7 +251,7 @@ impl<'a> Checker<'a> {
     /// One `missing_column` line per row and missing column; true when the
     /// sheet lacks a column (its rows need no further checks).
     fn missing_columns<R: TableRow>(&mut self, rows: &SheetRows<'a, R>) -> bool {
-        let sheet = &self.ingested.files[rows.sheet.0].sheets[rows.sheet.1];
+        let sheet = rows.sheet;
         let Some(header) = &sheet.header else {
             return false;
         };

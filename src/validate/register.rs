@@ -67,7 +67,7 @@ pub(super) fn register(
             let unknown = match regions.resolve(code) {
                 Resolution::Known => None,
                 Resolution::Renamed(chain) => {
-                    let column = ck.column_label(&place, 3);
+                    let column = place.column_label(3);
                     ck.warn(place.at(), column, regions.renamed_message(&chain));
                     None
                 }
@@ -89,7 +89,7 @@ pub(super) fn register(
         {
             ck.warn(
                         place.at(),
-                        ck.column_label(&place, 5),
+                        place.column_label(5),
                         format!("De einddatum {end} ligt vóór de startdatum {start}; alle maanden van deze PPS worden afgekeurd."),
                     );
         }
