@@ -615,6 +615,40 @@ mod tests {
         }
     }
 
+    /// The README's table of input columns is this declaration, written
+    /// out: `name`* (alias), the announcing columns, per table.
+    #[test]
+    fn the_readme_lists_the_declared_columns() {
+        let readme = include_str!("../README.md");
+        for table in TABLES {
+            let code = |c: &ColumnSpec| format!("`{}`", c.name);
+            let announced: Vec<String> = table.announced_by().map(code).collect();
+            let (last, first) = announced.split_last().unwrap();
+            let columns: Vec<String> = table
+                .columns
+                .iter()
+                .map(|c| {
+                    let star = if c.presence == Presence::Optional {
+                        "*"
+                    } else {
+                        ""
+                    };
+                    match c.aliases.iter().find(|a| **a != c.name) {
+                        Some(alias) => format!("{}{star} ({alias})", code(c)),
+                        None => format!("{}{star}", code(c)),
+                    }
+                })
+                .collect();
+            let line = format!(
+                "| {} | {} and {last} | {} |",
+                table.table.name(),
+                first.join(", "),
+                columns.join(", ")
+            );
+            assert!(readme.contains(&line), "README.md lacks the line\n{line}");
+        }
+    }
+
     #[test]
     fn the_table_schema_describes_every_column() {
         for table in TABLES {

@@ -191,7 +191,7 @@ fn mistakes() -> Vec<Mistake> {
             "PPS-ROT",
             (2024, 12),
             Insert {
-                counts: Source::Series([0; 6]),
+                counts: Source::Series([0; Measure::COUNT]),
                 note: "december 2024 nogmaals meegestuurd",
             },
             Some((
