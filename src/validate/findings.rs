@@ -1,0 +1,288 @@
+//! Collecting findings: the [`Checker`] that gathers rejects, warnings and
+//! the places of rejected, duplicate and later rows while the rules of
+//! each table run, and the checks every table shares (a cell's type, a
+//! sheet's missing columns).
+
+use std::collections::{HashMap, HashSet};
+
+use super::rules::{self, Kind, Rule};
+use super::{Place, Reject, Warning};
+use crate::ingest::value::{self, Parsed};
+use crate::ingest::{CountRow, Ingested, NO_CELLS, RawCells, RegisterRow, Rows, Sheet, TargetRow};
+use crate::model::Month;
+
+pub(super) struct Checker<'a> {
+    pub(super) ingested: &'a Ingested,
+    pub(super) rejects: Vec<Reject>,
+    pub(super) warnings: Vec<Warning>,
+    pub(super) rejected: HashSet<Place>,
+    pub(super) duplicates: HashMap<(usize, usize), usize>,
+    pub(super) later: HashMap<(usize, usize), usize>,
+}
+
+impl<'a> Checker<'a> {
+    pub(super) fn new(ingested: &'a Ingested) -> Checker<'a> {
+        Checker {
+            ingested,
+            rejects: Vec::new(),
+            warnings: Vec::new(),
+            rejected: HashSet::new(),
+            duplicates: HashMap::new(),
+            later: HashMap::new(),
+        }
+    }
+
+    /// Takes over the findings of a checker that looked at other rows.
+    pub(super) fn absorb(&mut self, other: Checker<'a>) {
+        self.rejects.extend(other.rejects);
+        self.warnings.extend(other.warnings);
+        self.rejected.extend(other.rejected);
+        for (sheet, n) in other.duplicates {
+            *self.duplicates.entry(sheet).or_default() += n;
+        }
+        for (sheet, n) in other.later {
+            *self.later.entry(sheet).or_default() += n;
+        }
+    }
+
+    fn sheet(&self, place: Place) -> &'a Sheet {
+        &self.ingested.files[place.file].sheets[place.sheet.unwrap_or(0)]
+    }
+
+    /// The header of column `index` at `place`, as found in the sheet.
+    pub(super) fn column_label(&self, place: Place, index: usize) -> String {
+        self.sheet(place).column_label(index)
+    }
+
+    pub(super) fn location(&self, place: Place) -> String {
+        let file = &self.ingested.files[place.file];
+        let sheet = place
+            .sheet
+            .map(|s| file.sheets[s].name.as_str())
+            .unwrap_or_default();
+        let row = place.row.unwrap_or(0);
+        if sheet.is_empty() {
+            format!("{} rij {row}", file.path)
+        } else {
+            format!("{} blad '{sheet}' rij {row}", file.path)
+        }
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one call site shape per rule; a struct would only rename the arguments"
+    )]
+    pub(super) fn reject(
+        &mut self,
+        place: Place,
+        column_index: usize,
+        value: String,
+        rule: Rule,
+        message: String,
+        pps_id: Option<&String>,
+        month: Option<Month>,
+    ) {
+        let column = if place.sheet.is_some() {
+            self.sheet(place).column_label(column_index)
+        } else {
+            String::new()
+        };
+        self.rejected.insert(place);
+        self.rejects.push(Reject {
+            place,
+            column_index,
+            column,
+            value,
+            rule,
+            message,
+            pps_id: pps_id.cloned(),
+            month,
+        });
+    }
+
+    pub(super) fn warn(&mut self, place: Place, column: String, message: String) {
+        self.warnings.push(Warning {
+            place,
+            column,
+            message,
+        });
+    }
+
+    /// `missing_value` / `bad_value` / `negative` for one parsed cell.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the row context travels along for the message"
+    )]
+    pub(super) fn cell<T>(
+        &mut self,
+        place: Place,
+        column_index: usize,
+        raw: &calamine::Data,
+        parsed: &Parsed<T>,
+        kind: Kind,
+        required: bool,
+        context: (Option<&String>, Option<Month>),
+    ) {
+        // Most cells are fine: decide that before building any text.
+        let rule = match parsed {
+            Parsed::Value(_) => return,
+            Parsed::Empty if !required => return,
+            Parsed::Empty => Rule::MissingValue,
+            Parsed::Bad | Parsed::Refused(_) => Rule::BadValue,
+            Parsed::Negative => Rule::Negative,
+        };
+        let column = self.sheet(place).column_label(column_index);
+        let raw_text = value::raw(raw);
+        let message = match (rule, parsed) {
+            (_, Parsed::Refused(refusal)) => rules::refused(*refusal, &column, &raw_text),
+            (Rule::MissingValue, _) => rules::missing_value(&column),
+            (Rule::BadValue, _) => rules::bad_value(kind, &column, &raw_text),
+            _ => rules::negative(&column, &raw_text),
+        };
+        self.reject(
+            place,
+            column_index,
+            raw_text,
+            rule,
+            message,
+            context.0,
+            context.1,
+        );
+    }
+
+    /// The sheets of table `R` that have every required column, as
+    /// `(file, sheet, rows)`. Rows of a sheet that lacks a column get their
+    /// `missing_column` lines here and are not checked further.
+    pub(super) fn complete_sheets<R: TableRow>(&mut self) -> Vec<(usize, usize, &'a [R])> {
+        let ingested = self.ingested;
+        let mut complete = Vec::new();
+        for (f, file) in ingested.files.iter().enumerate() {
+            for (s, sheet) in file.sheets.iter().enumerate() {
+                if let Some(rows) = R::of(&sheet.rows)
+                    && !self.missing_columns(f, s, rows.iter().map(R::number))
+                {
+                    complete.push((f, s, rows));
+                }
+            }
+        }
+        complete
+    }
+
+    /// The rows of table `R` in every complete sheet, with their places.
+    pub(super) fn complete_rows<R: TableRow>(&mut self) -> Vec<(Place, &'a R)> {
+        self.complete_sheets::<R>()
+            .into_iter()
+            .flat_map(|(f, s, rows)| rows.iter().map(move |r| (Place::row(f, s, r.number()), r)))
+            .collect()
+    }
+
+    /// The `pps_id` cell every table starts with: required text.
+    pub(super) fn pps_id_cell<R: TableRow>(
+        &mut self,
+        place: Place,
+        r: &R,
+        context: (Option<&String>, Option<Month>),
+    ) {
+        self.cell(
+            place,
+            0,
+            &r.cells()[0],
+            r.pps_id(),
+            Kind::Text,
+            true,
+            context,
+        );
+    }
+
+    /// One `missing_column` line per row and missing column; true when the
+    /// sheet lacks a column (its rows need no further checks).
+    fn missing_columns(&mut self, file: usize, s: usize, rows: impl Iterator<Item = u32>) -> bool {
+        let ingested = self.ingested;
+        let sheet = &ingested.files[file].sheets[s];
+        let Some(header) = &sheet.header else {
+            return false;
+        };
+        let missing = header.missing();
+        if missing.is_empty() {
+            return false;
+        }
+        for row in rows {
+            let place = Place::row(file, s, row);
+            for &c in &missing {
+                let name = header.table.columns()[c].name;
+                self.reject(
+                    place,
+                    c,
+                    String::new(),
+                    Rule::MissingColumn,
+                    rules::missing_column(name, sheet.header_row),
+                    None,
+                    None,
+                );
+            }
+        }
+        true
+    }
+
+    /// The raw cells of the row at `place` (a table row).
+    pub(super) fn row_cells(&self, place: Place) -> &'a RawCells {
+        let sheet = self.sheet(place);
+        let row = place.row.unwrap_or(0);
+        match &sheet.rows {
+            Rows::Register(rows) => find_row(rows, row).map(TableRow::cells),
+            Rows::Targets(rows) => find_row(rows, row).map(TableRow::cells),
+            Rows::Counts(rows) => find_row(rows, row).map(TableRow::cells),
+            Rows::None => None,
+        }
+        .unwrap_or(&NO_CELLS)
+    }
+}
+
+/// The row numbered `row` of a sheet. Ingest keeps rows in sheet order, so
+/// a binary search finds it: a linear scan per reject made a sheet with
+/// tens of thousands of rejected rows quadratic (found by the fuzzer). The
+/// scan stays as a fallback should a reader ever yield rows out of order.
+fn find_row<R: TableRow>(rows: &[R], row: u32) -> Option<&R> {
+    match rows.binary_search_by_key(&row, R::number) {
+        Ok(i) => Some(&rows[i]),
+        Err(_) => rows.iter().find(|r| r.number() == row),
+    }
+}
+
+/// A typed row of one table, as ingest read it.
+pub(super) trait TableRow: Sized {
+    /// The rows of a sheet when it holds this table.
+    fn of(rows: &Rows) -> Option<&[Self]>;
+    /// The row number as a spreadsheet shows it.
+    fn number(&self) -> u32;
+    /// The raw cells the rejects file may quote.
+    fn cells(&self) -> &RawCells;
+    /// The partnership the row is about.
+    fn pps_id(&self) -> &Parsed<String>;
+}
+
+/// [`TableRow`] for each table's row type.
+macro_rules! table_row {
+    ($row:ty, $variant:ident) => {
+        impl TableRow for $row {
+            fn of(rows: &Rows) -> Option<&[Self]> {
+                match rows {
+                    Rows::$variant(r) => Some(r),
+                    _ => None,
+                }
+            }
+            fn number(&self) -> u32 {
+                self.row
+            }
+            fn cells(&self) -> &RawCells {
+                &self.cells
+            }
+            fn pps_id(&self) -> &Parsed<String> {
+                &self.pps_id
+            }
+        }
+    };
+}
+table_row!(RegisterRow, Register);
+table_row!(TargetRow, Targets);
+table_row!(CountRow, Counts);
