@@ -196,6 +196,15 @@ impl TableSpec {
         self.columns.iter().position(|c| c.is_named(normalised))
     }
 
+    /// The position of the table's `pps_id` column: every table has one
+    /// (the key that ties its rows to the register).
+    pub fn pps_id(&self) -> usize {
+        self.columns
+            .iter()
+            .position(|c| c.kind == Kind::PpsId)
+            .unwrap_or_default()
+    }
+
     /// The columns whose headers, together, announce this table.
     pub fn announced_by(&self) -> impl Iterator<Item = &'static ColumnSpec> {
         self.columns.iter().filter(|c| c.announces)
@@ -581,6 +590,13 @@ mod tests {
                 }
             }
             assert!(table.announced_by().count() >= 2, "{:?}", table.table);
+            let ids: Vec<_> = table
+                .columns
+                .iter()
+                .filter(|c| c.kind == Kind::PpsId)
+                .collect();
+            assert_eq!(ids.len(), 1, "{:?}: one pps_id column", table.table);
+            assert_eq!(table.columns[table.pps_id()].name, "pps_id");
             assert!(
                 table
                     .announced_by()

@@ -214,8 +214,26 @@ pub struct CountRow {
     pub cells: RawCells,
     pub pps_id: Parsed<String>,
     pub month: Parsed<Month>,
-    /// Indexed by `Measure as usize`.
-    pub values: [Parsed<i64>; Measure::COUNT],
+    pub values: Measures<Parsed<i64>>,
+}
+
+/// One value per [`Measure`], indexed by it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Measures<T>(pub [T; Measure::COUNT]);
+
+impl<T> Measures<T> {
+    /// `(measure, value)` in [`Measure::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (Measure, &T)> {
+        Measure::ALL.into_iter().zip(&self.0)
+    }
+}
+
+impl<T> std::ops::Index<Measure> for Measures<T> {
+    type Output = T;
+
+    fn index(&self, measure: Measure) -> &T {
+        &self.0[measure as usize]
+    }
 }
 
 /// The file kinds we read, by extension (case-insensitive).
@@ -756,7 +774,7 @@ fn target_row(raw: Cells) -> TargetRow {
 fn count_row(raw: Cells) -> CountRow {
     let pps_id = raw.text(CountColumn::PpsId);
     let month = raw.parse(CountColumn::Periode, value::month);
-    let values = Measure::ALL.map(|m| raw.count(CountColumn::Measure(m)));
+    let values = Measures(Measure::ALL.map(|m| raw.count(CountColumn::Measure(m))));
     let (row, cells) = raw.keep::<CountColumn>();
     CountRow {
         row,
