@@ -16,6 +16,7 @@ mod memory;
 pub mod model;
 pub mod publish;
 pub mod regions;
+pub mod schema;
 pub mod validate;
 
 pub use error::Error;

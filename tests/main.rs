@@ -17,3 +17,4 @@ mod protection;
 mod publishing;
 mod report;
 mod rules;
+mod schema;

@@ -7,7 +7,6 @@ use super::Place;
 use super::accounting::Fate;
 use super::findings::Checker;
 use super::rules::{self, Rule};
-use crate::ingest::value;
 use crate::model::Month;
 
 /// A row that broke no rule, waiting for the duplicate check.
@@ -55,10 +54,10 @@ impl Checker<'_> {
                         .take(3)
                         .map(|o| self.location(o.place))
                         .collect();
-                    let raw = value::raw(&self.row_cells(c.place)[0]);
+                    let (column, raw) = self.raw_pps_id(c.place);
                     self.reject(
                         c.place,
-                        0,
+                        column,
                         raw,
                         Rule::DuplicateConflict,
                         rules::duplicate_conflict(&describe(key), &others.join(", ")),

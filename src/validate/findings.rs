@@ -3,11 +3,12 @@
 //! every table shares (a cell's type, a sheet's missing columns).
 
 use super::accounting::{Fate, Fates};
-use super::rules::{self, Kind, Rule};
+use super::rules::{self, Rule};
 use super::{Place, Reject, Warning};
 use crate::ingest::value::{self, Parsed};
 use crate::ingest::{CountRow, Ingested, NO_CELLS, RawCells, RegisterRow, Rows, Sheet, TargetRow};
 use crate::model::Month;
+use crate::schema::{self, CountColumn, Empty, RegisterColumn, TableColumn, TargetColumn};
 
 pub(super) struct Checker<'a> {
     pub(super) ingested: &'a Ingested,
@@ -110,40 +111,37 @@ impl<'a> Checker<'a> {
         });
     }
 
-    /// `missing_value` / `bad_value` / `negative` for one parsed cell.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "the row context travels along for the message"
-    )]
-    pub(super) fn cell<T>(
+    /// `missing_value` / `bad_value` / `negative` for the parsed cell of
+    /// `column`; its declaration says whether an empty cell is missing
+    /// and what kind of value the message asks for.
+    pub(super) fn cell<C: TableColumn, T>(
         &mut self,
         place: Place,
-        column_index: usize,
-        raw: &calamine::Data,
+        column: C,
+        cells: &RawCells,
         parsed: &Parsed<T>,
-        kind: Kind,
-        required: bool,
         context: (Option<&String>, Option<Month>),
     ) {
+        let spec = column.spec();
         // Most cells are fine: decide that before building any text.
         let rule = match parsed {
             Parsed::Value(_) => return,
-            Parsed::Empty if !required => return,
+            Parsed::Empty if spec.empty != Empty::Rejected => return,
             Parsed::Empty => Rule::MissingValue,
             Parsed::Bad | Parsed::Refused(_) => Rule::BadValue,
             Parsed::Negative => Rule::Negative,
         };
-        let column = self.sheet(place).column_label(column_index);
-        let raw_text = value::raw(raw);
+        let label = self.sheet(place).column_label(column.position());
+        let raw_text = value::raw(&cells[column]);
         let message = match (rule, parsed) {
-            (_, Parsed::Refused(refusal)) => rules::refused(*refusal, &column, &raw_text),
-            (Rule::MissingValue, _) => rules::missing_value(&column),
-            (Rule::BadValue, _) => rules::bad_value(kind, &column, &raw_text),
-            _ => rules::negative(&column, &raw_text),
+            (_, Parsed::Refused(refusal)) => rules::refused(*refusal, &label, &raw_text),
+            (Rule::MissingValue, _) => rules::missing_value(&label),
+            (Rule::BadValue, _) => rules::bad_value(spec.kind, &label, &raw_text),
+            _ => rules::negative(&label, &raw_text),
         };
         self.reject(
             place,
-            column_index,
+            column.position(),
             raw_text,
             rule,
             message,
@@ -178,22 +176,24 @@ impl<'a> Checker<'a> {
             .collect()
     }
 
-    /// The `pps_id` cell every table starts with: required text.
+    /// The `pps_id` cell every table has: required text.
     pub(super) fn pps_id_cell<R: TableRow>(
         &mut self,
         place: Place,
         r: &R,
         context: (Option<&String>, Option<Month>),
     ) {
-        self.cell(
-            place,
-            0,
-            &r.cells()[0],
-            r.pps_id(),
-            Kind::Text,
-            true,
-            context,
-        );
+        self.cell(place, R::PPS_ID, r.cells(), r.pps_id(), context);
+    }
+
+    /// The column of the `pps_id` of the row at `place`, and its raw
+    /// cell, for the rules that quote it.
+    pub(super) fn raw_pps_id(&self, place: Place) -> (usize, String) {
+        let column = self
+            .sheet(place)
+            .table()
+            .map_or(0, |table| schema::spec(table).pps_id());
+        (column, value::raw(&self.row_cells(place)[column]))
     }
 
     /// One `missing_column` line per row and missing column; true when the
@@ -286,12 +286,19 @@ pub(super) trait TableRow: Sized {
     fn cells(&self) -> &RawCells;
     /// The partnership the row is about.
     fn pps_id(&self) -> &Parsed<String>;
+    /// The table's columns.
+    type Column: TableColumn;
+    /// The column of [`TableRow::pps_id`].
+    const PPS_ID: Self::Column;
 }
 
 /// [`TableRow`] for each table's row type.
 macro_rules! table_row {
-    ($row:ty, $variant:ident) => {
+    ($row:ty, $variant:ident, $column:ident) => {
         impl TableRow for $row {
+            type Column = $column;
+            const PPS_ID: $column = $column::PpsId;
+
             fn of(rows: &Rows) -> Option<&[Self]> {
                 match rows {
                     Rows::$variant(r) => Some(r),
@@ -310,6 +317,6 @@ macro_rules! table_row {
         }
     };
 }
-table_row!(RegisterRow, Register);
-table_row!(TargetRow, Targets);
-table_row!(CountRow, Counts);
+table_row!(RegisterRow, Register, RegisterColumn);
+table_row!(TargetRow, Targets, TargetColumn);
+table_row!(CountRow, Counts, CountColumn);

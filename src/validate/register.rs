@@ -9,12 +9,13 @@ use chrono::Datelike;
 use super::Place;
 use super::accounting::Fate;
 use super::findings::Checker;
-use super::rules::{self, Kind, Rule};
+use super::rules::{self, Rule};
 use crate::error::Error;
-use crate::ingest::RegisterRow;
 use crate::ingest::value::{self, Parsed};
+use crate::ingest::{RawCells, RegisterRow};
 use crate::model::{Month, Partnership, Table};
 use crate::regions::{Regions, Resolution};
+use crate::schema::{RegisterColumn as C, TableColumn};
 
 /// Valid partnerships by `pps_id`.
 type Partnerships = HashMap<String, Partnership>;
@@ -40,27 +41,19 @@ pub(super) fn register(
         let id = r.pps_id.value();
         let ctx = (id, None);
         ck.pps_id_cell(place, r, ctx);
-        ck.cell(place, 1, &r.cells[1], &r.naam, Kind::Text, true, ctx);
-        ck.cell(place, 2, &r.cells[2], &r.consortium, Kind::Text, false, ctx);
-        ck.cell(
-            place,
-            3,
-            &r.cells[3],
-            &r.gemeente,
-            Kind::Gemeente,
-            true,
-            ctx,
-        );
-        ck.cell(place, 4, &r.cells[4], &r.start, Kind::Date, true, ctx);
-        ck.cell(place, 5, &r.cells[5], &r.end, Kind::Date, false, ctx);
-        ck.cell(place, 6, &r.cells[6], &r.sector, Kind::Text, false, ctx);
+        ck.cell(place, C::Naam, &r.cells, &r.naam, ctx);
+        ck.cell(place, C::Consortium, &r.cells, &r.consortium, ctx);
+        ck.cell(place, C::GemeenteCode, &r.cells, &r.gemeente, ctx);
+        ck.cell(place, C::Startdatum, &r.cells, &r.start, ctx);
+        ck.cell(place, C::Einddatum, &r.cells, &r.end, ctx);
+        ck.cell(place, C::Sector, &r.cells, &r.sector, ctx);
         if let Parsed::Value(code) = &r.gemeente {
             // A merged-away code is mapped forward (with a warning); a
             // split one cannot be, so the partnership has to choose.
             let unknown = match regions.resolve(code) {
                 Resolution::Known => None,
                 Resolution::Renamed(chain) => {
-                    let column = ck.column_label(place, 3);
+                    let column = ck.column_label(place, C::GemeenteCode.position());
                     ck.warn(place, column, regions.renamed_message(&chain));
                     None
                 }
@@ -70,8 +63,9 @@ pub(super) fn register(
                 Resolution::Unknown => Some(rules::unknown_gemeente(code)),
             };
             if let Some(message) = unknown {
-                let raw = value::raw(&r.cells[3]);
-                ck.reject(place, 3, raw, Rule::UnknownGemeente, message, id, None);
+                let (column, raw) = (C::GemeenteCode, value::raw(&r.cells[C::GemeenteCode]));
+                let rule = Rule::UnknownGemeente;
+                ck.reject(place, column.position(), raw, rule, message, id, None);
             }
         }
         if let Some(id) = id {
@@ -82,7 +76,7 @@ pub(super) fn register(
         {
             ck.warn(
                         place,
-                        ck.column_label(place, 5),
+                        ck.column_label(place, C::Einddatum.position()),
                         format!("De einddatum {end} ligt vóór de startdatum {start}; alle maanden van deze PPS worden afgekeurd."),
                     );
         }
@@ -106,10 +100,11 @@ pub(super) fn register(
                 .take(3)
                 .map(|p| ck.location(*p))
                 .collect();
+            let (column, raw) = ck.raw_pps_id(place);
             ck.reject(
                 place,
-                0,
-                value::raw(&ck.row_cells(place)[0]),
+                column,
+                raw,
                 Rule::DuplicatePps,
                 rules::duplicate_pps(id, &others.join(", ")),
                 Some(id),
@@ -162,7 +157,7 @@ pub(super) fn register(
 pub(super) fn known_pps<'p>(
     ck: &mut Checker<'_>,
     place: Place,
-    raw: &calamine::Data,
+    (column, cells): (impl TableColumn, &RawCells),
     id: Option<&String>,
     month: Option<Month>,
     partnerships: &'p HashMap<String, Partnership>,
@@ -177,8 +172,8 @@ pub(super) fn known_pps<'p>(
         .map_or_else(|| rules::unknown_pps(id), |at| rules::rejected_pps(id, at));
     ck.reject(
         place,
-        0,
-        value::raw(raw),
+        column.position(),
+        value::raw(&cells[column]),
         Rule::UnknownPps,
         message,
         Some(id),
