@@ -17,3 +17,6 @@ mod protection;
 mod publishing;
 mod report;
 mod rules;
+mod sample_run;
+mod template;
+mod values;
