@@ -18,3 +18,6 @@ mod publishing;
 mod report;
 mod rules;
 mod schema;
+mod sample_run;
+mod template;
+mod values;

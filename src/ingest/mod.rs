@@ -112,19 +112,22 @@ impl Sheet {
     }
 
     /// Rows read (non-blank rows below the header), also after
-    /// [`Ingested::release_rows`].
+    /// [`Ingested::take_rows`].
     pub fn read(&self) -> usize {
         self.read
     }
 }
 
 impl Ingested {
-    /// Frees the rows (the bulk of the memory) once validation has taken
-    /// what it needs; file and sheet descriptions stay for the outputs.
-    pub fn release_rows(&mut self) {
-        for sheet in self.files.iter_mut().flat_map(|f| f.sheets.iter_mut()) {
-            sheet.rows = Rows::None;
-        }
+    /// Takes out the rows (the bulk of the memory) once validation has
+    /// taken what it needs, for the caller to free; file and sheet
+    /// descriptions stay for the outputs.
+    pub fn take_rows(&mut self) -> Vec<Rows> {
+        self.files
+            .iter_mut()
+            .flat_map(|f| f.sheets.iter_mut())
+            .map(|sheet| std::mem::replace(&mut sheet.rows, Rows::None))
+            .collect()
     }
 }
 
