@@ -21,6 +21,7 @@ mod memory;
 pub mod model;
 pub mod publish;
 pub mod regions;
+pub mod schema;
 pub mod validate;
 
 pub use error::Error;
@@ -173,9 +174,7 @@ fn outcome(
     outputs: Vec<String>,
 ) -> Outcome {
     use ingest::FileStatus;
-    let sum = |f: fn(&validate::SheetCount) -> usize| -> usize {
-        validated.accounting.iter().flatten().map(f).sum()
-    };
+    let total = validated.total();
     let status = publish::report::Status::new(validated, period);
     let counts = &validated.accepted.counts;
     let rejects_by_rule = Rule::ALL
@@ -208,11 +207,11 @@ fn outcome(
             .flat_map(|f| &f.sheets)
             .filter(|s| s.header.is_none() && !s.empty)
             .count(),
-        rows_read: sum(|c| c.read),
-        rows_accepted: sum(|c| c.accepted),
+        rows_read: total.read,
+        rows_accepted: total.accepted,
         rows_rejected: validated.rejected_rows(),
-        rows_duplicate: sum(|c| c.duplicates),
-        rows_later: sum(|c| c.later),
+        rows_duplicate: total.duplicates,
+        rows_later: total.later,
         rejects_by_rule,
         warnings: validated.warnings.len(),
         outputs,

@@ -12,9 +12,10 @@ use std::time::Duration;
 use calamine::{Data, Range, Reader, Xlsx, open_workbook};
 use rust_xlsxwriter::{ExcelDateTime, Format};
 
-use pps_monitor::model::{COUNT_COLUMNS, Indicator};
+use pps_monitor::model::Indicator;
 use pps_monitor::publish::report::{headline_label, indicator_label};
 use pps_monitor::publish::template;
+use pps_monitor::schema::COUNTS;
 
 use crate::common::{COUNTS_HEADER, Scenario, wait_at_most};
 
@@ -782,7 +783,7 @@ fn template_has_the_contract_header_validation_and_instructions() {
     assert_eq!(names, ["counts", "Toelichting"]);
     let counts = sheet(&path, "counts");
     let header: Vec<String> = (0..8).map(|c| text(&counts, 0, c)).collect();
-    let want: Vec<&str> = COUNT_COLUMNS.iter().map(|c| c.name).collect();
+    let want: Vec<&str> = COUNTS.columns.iter().map(|c| c.name).collect();
     assert_eq!(header, want);
     assert_eq!(counts.end(), Some((0, 7)), "nothing below the header");
 
@@ -807,7 +808,7 @@ fn template_has_the_contract_header_validation_and_instructions() {
         first_step.contains("heet 'counts'") && first_step.contains("laat die naam staan"),
         "{first_step}"
     );
-    let names: Vec<&str> = COUNT_COLUMNS.iter().map(|c| c.name).collect();
+    let names: Vec<&str> = COUNTS.columns.iter().map(|c| c.name).collect();
     for r in 0..20 {
         let in_row = (0..4)
             .filter(|c| names.contains(&text(&help, r, *c).as_str()))

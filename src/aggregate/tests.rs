@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proptest::prelude::*;
 
 use super::*;
-use crate::model::{CountRecord, Level, Partnership, TargetRecord};
+use crate::model::{CountRecord, Level, Measure, Partnership, TargetRecord};
 
 const REFERENCE: &str = "\
 gemeente_code,gemeente_naam,arbeidsmarktregio_code,arbeidsmarktregio_naam,provincie_code,provincie_naam,corop_code,corop_naam,landsdeel_code,landsdeel_naam
@@ -695,7 +695,8 @@ fn accepted_strategy() -> impl Strategy<Value = Accepted> {
                 if month > m(P.0, P.1) || end.is_some_and(|e| month > e) {
                     continue;
                 }
-                values[5] = values[5].min(values[4]);
+                let (total, mkb) = (Measure::Bedrijven as usize, Measure::BedrijvenMkb as usize);
+                values[mkb] = values[mkb].min(values[total]);
                 seen.entry(month).or_insert(values);
             }
             for (month, values) in seen {

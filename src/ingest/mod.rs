@@ -32,7 +32,8 @@ use sha2::{Digest, Sha256};
 use smallvec::SmallVec;
 
 use crate::error::Error;
-use crate::model::{Indicator, Month, Table};
+use crate::model::{Indicator, Measure, Month, Table};
+use crate::schema::{self, CountColumn, RegisterColumn, TableColumn, TargetColumn};
 use header::Header;
 pub use limits::Limits;
 use limits::{Refused, Value};
@@ -140,8 +141,8 @@ pub enum Rows {
 }
 
 /// The raw cells of a row that the rejects file may quote, indexed by table
-/// column: the key columns always, other cells only when they could not be
-/// read as their type. Cells that read fine are not kept (they are most of
+/// column: the columns declared `quoted` always, other cells only when
+/// they could not be read as their type. Cells that read fine are not kept (they are most of
 /// the memory of a large run); indexing them gives an empty cell.
 ///
 /// Held inline up to three cells (the key columns of a count row), so
@@ -168,6 +169,14 @@ impl RawCells {
     }
 }
 
+impl<C: TableColumn> std::ops::Index<C> for RawCells {
+    type Output = Data;
+
+    fn index(&self, column: C) -> &Data {
+        &self[column.position()]
+    }
+}
+
 impl std::ops::Index<usize> for RawCells {
     type Output = Data;
 
@@ -177,11 +186,6 @@ impl std::ops::Index<usize> for RawCells {
             .find(|(c, _)| usize::from(*c) == column)
             .map_or(&NO_CELL, |(_, cell)| cell)
     }
-}
-
-/// A cell worth quoting later: one that did not read as a value.
-fn unreadable<T>(parsed: &Parsed<T>) -> bool {
-    !matches!(parsed, Parsed::Value(_))
 }
 
 #[derive(Debug)]
@@ -213,8 +217,26 @@ pub struct CountRow {
     pub cells: RawCells,
     pub pps_id: Parsed<String>,
     pub month: Parsed<Month>,
-    /// In the order of `Measure::ALL`.
-    pub values: [Parsed<i64>; 6],
+    pub values: Measures<Parsed<i64>>,
+}
+
+/// One value per [`Measure`], indexed by it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Measures<T>(pub [T; Measure::COUNT]);
+
+impl<T> Measures<T> {
+    /// `(measure, value)` in [`Measure::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (Measure, &T)> {
+        Measure::ALL.into_iter().zip(&self.0)
+    }
+}
+
+impl<T> std::ops::Index<Measure> for Measures<T> {
+    type Output = T;
+
+    fn index(&self, measure: Measure) -> &T {
+        &self.0[measure as usize]
+    }
 }
 
 /// The file kinds we read, by extension (case-insensitive).
@@ -584,21 +606,29 @@ fn sheet(raw: workbook::RawSheet) -> Sheet {
         .map_or(header_index, |c| c.0)
         .max(records_end.unwrap_or(0));
     let mut rows = Vec::new();
+    // Blank rows are counted where they are skipped: rows without a cell
+    // before each row that has one (and after the last), and rows whose
+    // cells are all blank.
+    let mut blank = 0usize;
+    let mut next_row = header_index.saturating_add(1);
     let mut cells = cells;
     let mut rest = &mut cells[start..];
     while let Some(&(row, ..)) = rest.first() {
         let n = rest.iter().take_while(|c| c.0 == row).count();
         let (this, next) = rest.split_at_mut(n);
         rest = next;
-        let blank = this.iter().all(|(_, _, v)| match v {
+        blank += row.saturating_sub(next_row) as usize;
+        next_row = row.saturating_add(1);
+        let blank_row = this.iter().all(|(_, _, v)| match v {
             Value::Data(d) => value::is_blank(d),
             Value::UncachedFormula(_) => false,
         });
-        if blank {
+        if blank_row {
+            blank += 1;
             continue;
         }
         let mut taken = vec![Data::Empty; width];
-        let mut formulas = 0u8;
+        let mut formulas = 0u32;
         for (_, c, v) in this.iter_mut() {
             let i = table_column[(*c - first_col) as usize];
             if i == u8::MAX {
@@ -617,10 +647,11 @@ fn sheet(raw: workbook::RawSheet) -> Sheet {
             row: row.saturating_add(1),
             values: taken,
             formulas,
+            unread: std::cell::Cell::new(0),
         });
     }
     let read = rows.len();
-    let blank = (last_row - header_index) as usize - read;
+    blank += (last_row.saturating_add(1)).saturating_sub(next_row) as usize;
     let rows = match found.table {
         Table::Register => Rows::Register(rows.into_iter().map(register_row).collect()),
         Table::Targets => Rows::Targets(rows.into_iter().map(target_row).collect()),
@@ -654,44 +685,73 @@ struct Cells {
     row: u32,
     values: Vec<Data>,
     /// Bit `i`: table column `i` is a formula without a stored result.
-    formulas: u8,
+    formulas: u32,
+    /// Bit `i`: table column `i` did not read as a value (set by the
+    /// parsers below; such cells are kept for the rejects file).
+    unread: std::cell::Cell<u32>,
 }
 
 impl Cells {
-    /// `parsed`, unless cell `i` is a formula without a stored result.
-    fn check<T>(&self, i: usize, parsed: Parsed<T>) -> Parsed<T> {
-        if self.formulas & (1 << i) != 0 {
+    /// Parses the cell of `column` with `parse`, unless it is a formula
+    /// without a stored result.
+    fn parse<C: TableColumn, T>(&self, column: C, parse: impl Fn(&Data) -> Parsed<T>) -> Parsed<T> {
+        let i = column.position();
+        let parsed = if self.formulas & (1 << i) != 0 {
             Parsed::Refused(Refusal::UncachedFormula)
         } else {
-            parsed
+            parse(&self.values[i])
+        };
+        if !matches!(parsed, Parsed::Value(_)) {
+            self.unread.set(self.unread.get() | 1 << i);
         }
+        parsed
+    }
+
+    /// A text column, read as its declared kind says.
+    fn text<C: TableColumn>(&self, column: C) -> Parsed<String> {
+        self.parse(
+            column,
+            match column.spec().kind {
+                schema::Kind::PpsId => value::pps_id,
+                schema::Kind::Gemeente => value::gemeente,
+                kind => {
+                    debug_assert_eq!(kind, schema::Kind::Text, "{column:?}");
+                    value::text
+                }
+            },
+        )
+    }
+
+    fn date<C: TableColumn>(&self, column: C) -> Parsed<NaiveDate> {
+        debug_assert_eq!(column.spec().kind, schema::Kind::Date, "{column:?}");
+        self.parse(column, value::date)
+    }
+
+    fn count<C: TableColumn>(&self, column: C) -> Parsed<i64> {
+        debug_assert_eq!(column.spec().kind, schema::Kind::Count, "{column:?}");
+        self.parse(column, value::count)
+    }
+
+    /// The raw cells the rejects file may quote: those of columns declared
+    /// `quoted`, and those that did not read as a value.
+    fn keep<C: TableColumn>(self) -> (u32, RawCells) {
+        let unread = self.unread.get();
+        let columns = schema::spec(C::TABLE).columns;
+        let keep = |i: usize| columns[i].quoted || unread & (1 << i) != 0;
+        (self.row, RawCells::sparse(self.values, keep))
     }
 }
 
 fn register_row(raw: Cells) -> RegisterRow {
-    let cells = &raw.values;
-    let (pps_id, naam, consortium) = (
-        raw.check(0, value::pps_id(&cells[0])),
-        raw.check(1, value::text(&cells[1])),
-        raw.check(2, value::text(&cells[2])),
-    );
-    let (gemeente, start, end) = (
-        raw.check(3, value::gemeente(&cells[3])),
-        raw.check(4, value::date(&cells[4])),
-        raw.check(5, value::date(&cells[5])),
-    );
-    let sector = raw.check(6, value::text(&cells[6]));
-    let (row, cells) = (raw.row, raw.values);
-    let keep = |i: usize| match i {
-        // pps_id and gemeente_code are quoted by row-level rules.
-        0 | 3 => true,
-        1 => unreadable(&naam),
-        2 => unreadable(&consortium),
-        4 => unreadable(&start),
-        5 => unreadable(&end),
-        _ => unreadable(&sector),
-    };
-    let cells = RawCells::sparse(cells, keep);
+    use RegisterColumn as C;
+    let pps_id = raw.text(C::PpsId);
+    let naam = raw.text(C::Naam);
+    let consortium = raw.text(C::Consortium);
+    let gemeente = raw.text(C::GemeenteCode);
+    let start = raw.date(C::Startdatum);
+    let end = raw.date(C::Einddatum);
+    let sector = raw.text(C::Sector);
+    let (row, cells) = raw.keep::<C>();
     RegisterRow {
         row,
         cells,
@@ -706,23 +766,12 @@ fn register_row(raw: Cells) -> RegisterRow {
 }
 
 fn target_row(raw: Cells) -> TargetRow {
-    let cells = &raw.values;
-    let (pps_id, year) = (
-        raw.check(0, value::pps_id(&cells[0])),
-        raw.check(1, value::year(&cells[1])),
-    );
-    let (indicator, target) = (
-        raw.check(2, value::indicator(&cells[2])),
-        raw.check(3, value::count(&cells[3])),
-    );
-    let (row, cells) = (raw.row, raw.values);
-    let keep = |i: usize| match i {
-        0 => true,
-        1 => unreadable(&year),
-        2 => unreadable(&indicator),
-        _ => unreadable(&target),
-    };
-    let cells = RawCells::sparse(cells, keep);
+    use TargetColumn as C;
+    let pps_id = raw.text(C::PpsId);
+    let year = raw.parse(C::Jaar, value::year);
+    let indicator = raw.parse(C::Indicator, value::indicator);
+    let target = raw.count(C::Streefwaarde);
+    let (row, cells) = raw.keep::<C>();
     TargetRow {
         row,
         cells,
@@ -734,15 +783,10 @@ fn target_row(raw: Cells) -> TargetRow {
 }
 
 fn count_row(raw: Cells) -> CountRow {
-    let cells = &raw.values;
-    let pps_id = raw.check(0, value::pps_id(&cells[0]));
-    let month = raw.check(1, value::month(&cells[1]));
-    let values: [Parsed<i64>; 6] =
-        std::array::from_fn(|i| raw.check(i + 2, value::count(&cells[i + 2])));
-    let (row, cells) = (raw.row, raw.values);
-    // pps_id, periode and bedrijven_mkb are quoted by row-level rules.
-    let keep = |i: usize| matches!(i, 0 | 1 | 7) || unreadable(&values[i - 2]);
-    let cells = RawCells::sparse(cells, keep);
+    let pps_id = raw.text(CountColumn::PpsId);
+    let month = raw.parse(CountColumn::Periode, value::month);
+    let values = Measures(Measure::ALL.map(|m| raw.count(CountColumn::Measure(m))));
+    let (row, cells) = raw.keep::<CountColumn>();
     CountRow {
         row,
         cells,
