@@ -17,7 +17,7 @@ mod protection;
 mod publishing;
 mod report;
 mod rules;
-mod schema;
 mod sample_run;
+mod schema;
 mod template;
 mod values;
