@@ -713,23 +713,17 @@ proptest! {
     #[test]
     fn regions_add_up_to_the_national_total(accepted in accepted_strategy()) {
         let out = run(&accepted, &[], 0);
-        let additive = [
-            Indicator::StudentenBol,
-            Indicator::StudentenBbl,
-            Indicator::Werkenden,
-            Indicator::Werkzoekenden,
-            Indicator::Studenten,
-            Indicator::Deelnemers,
-            Indicator::Bedrijven,
-            Indicator::BedrijvenMkb,
-            Indicator::PpsActief,
-        ];
+        // Every count, and the number of active partnerships.
+        let additive: Vec<Indicator> = Indicator::ALL
+            .into_iter()
+            .filter(|i| i.is_count() || *i == Indicator::PpsActief)
+            .collect();
         let count = |r: &KpiRow| match r.value {
             Value::Count(n) => n,
             Value::Pct(_) => unreachable!(),
         };
         for window in Window::ALL {
-            for ind in additive {
+            for &ind in &additive {
                 let nl = count(find(&out.rows, window, Level::Nl, "NL", ind));
                 for level in [Level::Landsdeel, Level::Provincie, Level::Arbeidsmarktregio, Level::Pps] {
                     let sum: i64 = out
