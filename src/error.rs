@@ -51,6 +51,10 @@ pub enum Error {
     #[error("aggregation failed: {0}")]
     Aggregate(String),
 
+    /// A check of the tool's own bookkeeping failed: a bug, never bad input.
+    #[error("internal error (a bug in pps-monitor; please report it with the input files): {0}")]
+    Internal(String),
+
     #[error("usage: {0}")]
     Usage(String),
 }

@@ -112,19 +112,22 @@ impl Sheet {
     }
 
     /// Rows read (non-blank rows below the header), also after
-    /// [`Ingested::release_rows`].
+    /// [`Ingested::take_rows`].
     pub fn read(&self) -> usize {
         self.read
     }
 }
 
 impl Ingested {
-    /// Frees the rows (the bulk of the memory) once validation has taken
-    /// what it needs; file and sheet descriptions stay for the outputs.
-    pub fn release_rows(&mut self) {
-        for sheet in self.files.iter_mut().flat_map(|f| f.sheets.iter_mut()) {
-            sheet.rows = Rows::None;
-        }
+    /// Takes out the rows (the bulk of the memory) once validation has
+    /// taken what it needs, for the caller to free; file and sheet
+    /// descriptions stay for the outputs.
+    pub fn take_rows(&mut self) -> Vec<Rows> {
+        self.files
+            .iter_mut()
+            .flat_map(|f| f.sheets.iter_mut())
+            .map(|sheet| std::mem::replace(&mut sheet.rows, Rows::None))
+            .collect()
     }
 }
 
@@ -603,17 +606,25 @@ fn sheet(raw: workbook::RawSheet) -> Sheet {
         .map_or(header_index, |c| c.0)
         .max(records_end.unwrap_or(0));
     let mut rows = Vec::new();
+    // Blank rows are counted where they are skipped: rows without a cell
+    // before each row that has one (and after the last), and rows whose
+    // cells are all blank.
+    let mut blank = 0usize;
+    let mut next_row = header_index.saturating_add(1);
     let mut cells = cells;
     let mut rest = &mut cells[start..];
     while let Some(&(row, ..)) = rest.first() {
         let n = rest.iter().take_while(|c| c.0 == row).count();
         let (this, next) = rest.split_at_mut(n);
         rest = next;
-        let blank = this.iter().all(|(_, _, v)| match v {
+        blank += row.saturating_sub(next_row) as usize;
+        next_row = row.saturating_add(1);
+        let blank_row = this.iter().all(|(_, _, v)| match v {
             Value::Data(d) => value::is_blank(d),
             Value::UncachedFormula(_) => false,
         });
-        if blank {
+        if blank_row {
+            blank += 1;
             continue;
         }
         let mut taken = vec![Data::Empty; width];
@@ -640,7 +651,7 @@ fn sheet(raw: workbook::RawSheet) -> Sheet {
         });
     }
     let read = rows.len();
-    let blank = (last_row - header_index) as usize - read;
+    blank += (last_row.saturating_add(1)).saturating_sub(next_row) as usize;
     let rows = match found.table {
         Table::Register => Rows::Register(rows.into_iter().map(register_row).collect()),
         Table::Targets => Rows::Targets(rows.into_iter().map(target_row).collect()),

@@ -97,7 +97,12 @@ pub fn text(cell: &Data) -> Parsed<String> {
         Data::Error(_) => Parsed::Bad,
         c if is_blank(c) => Parsed::Empty,
         Data::String(s) => Parsed::Value(s.trim().to_owned()),
-        other => Parsed::Value(raw(other).trim().to_owned()),
+        // An ISO date or duration cell of only blanks (a hostile ods) is
+        // empty too, never an empty value.
+        other => match raw(other).trim() {
+            "" => Parsed::Empty,
+            t => Parsed::Value(t.to_owned()),
+        },
     }
 }
 

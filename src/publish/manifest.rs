@@ -98,12 +98,7 @@ pub fn build<'a>(
             .iter()
             .zip(counts)
             .map(|(sheet, count)| {
-                total.read += count.read;
-                total.accepted += count.accepted;
-                total.rejected += count.rejected;
-                total.duplicates += count.duplicates;
-                total.later += count.later;
-                total.blank += count.blank;
+                total += *count;
                 SheetEntry {
                     sheet: &sheet.name,
                     table: sheet.table().map_or("ignored", |t| t.name()),

@@ -16,8 +16,11 @@
 //!   more than one column name (a filled-in template gives one "Blad
 //!   genegeerd" warning for it, nothing more).
 //!
-//! A filled-in template is the same workbook with rows added; [`workbook`]
-//! hands out the unsaved workbook so tests can do exactly that.
+//! [`register_ids`] finds the pps_ids for the drop-down list (the register
+//! the job's input folder holds, validated like a run), [`save`] writes the
+//! file atomically. A filled-in template is the same workbook with rows
+//! added; [`workbook`] hands out the unsaved workbook so tests can do
+//! exactly that.
 
 use std::path::Path;
 
@@ -27,7 +30,10 @@ use rust_xlsxwriter::{
     utility::row_col_to_cell_absolute,
 };
 
+use crate::config::{Job, PeriodChoice};
+use crate::error::Error;
 use crate::schema::{COUNTS, CountColumn, Kind, Measure, TableColumn};
+use crate::{ingest, validate};
 
 /// The sheet partnerships fill in.
 pub const COUNTS_SHEET: &str = "counts";
@@ -52,11 +58,42 @@ const ID_LIST_ROW: u32 = EXAMPLE_ROW + 10;
 /// Width of the instruction column, in characters.
 const INSTRUCTION_WIDTH: usize = 110;
 
-/// Writes the template to `path`.
-pub fn write(path: &Path, pps_ids: &[String]) -> Result<(), String> {
-    workbook(pps_ids)
-        .and_then(|mut w| w.save(path))
-        .map_err(|e| format!("cannot write the template: {e}"))
+/// The valid pps_ids of the register in the job's input folder, in
+/// pps_id order, read and validated as a run would (a rejected register
+/// row is not offered). `Ok(None)`: there is no input folder, or no
+/// register in it; the template then asks partnerships to type their id.
+/// Anything else that stops the reading (an input folder that cannot be
+/// listed, say) is the error.
+pub fn register_ids(job: &Job) -> Result<Option<Vec<String>>, Error> {
+    let ingested = match ingest::read(&job.input, Some(&job.output), &job.limits, &|_| {}) {
+        Err(Error::MissingInput { .. }) => return Ok(None),
+        read => read?,
+    };
+    // The register's rules do not depend on the period.
+    let period = PeriodChoice::Month(job.current_month);
+    match validate::check(&ingested, &job.regions, period, job.current_month) {
+        Ok(validated) => Ok(Some(
+            validated
+                .accepted
+                .partnerships
+                .into_iter()
+                .map(|p| p.pps_id)
+                .collect(),
+        )),
+        Err(Error::NoRegister { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Writes the template, with `pps_ids` as the drop-down list (none: no
+/// list), to `path`: the previous file stays until the new one is
+/// complete (see [`super::write_atomically`]).
+pub fn save(path: &Path, pps_ids: &[String]) -> Result<(), Error> {
+    super::write_atomically(path, |partial| {
+        workbook(pps_ids)
+            .and_then(|mut w| w.save(partial))
+            .map_err(|e| format!("cannot write the template: {e}"))
+    })
 }
 
 /// The template as an unsaved workbook: `counts` first (and active), then

@@ -1,10 +1,39 @@
-//! Row accounting: what became of the rows of each sheet.
+//! Row accounting: the fate of every row, recorded where it is decided,
+//! and the tally of those fates per sheet.
+//!
+//! Every row a table sheet holds gets exactly one [`Fate`]. A rule that
+//! rejects the row records `Rejected` (several rules may); deduplication
+//! records `Duplicate` for the extra copies; and the code that turns a row
+//! into an accepted record records `Accepted` (or `Later`, for a count row
+//! after the reporting period) at the moment it does so. Completely blank
+//! rows are decided by ingest, which counts them (`Sheet::blank`); they are
+//! not rows read.
+//!
+//! The tally then checks itself instead of being true by construction: a
+//! row read without a fate, a row given two different fates, or accepted
+//! fates that differ from the accepted records produced is an internal
+//! error ([`Error::Internal`]), so a row dropped on some path can no longer
+//! count as accepted.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use super::findings::Checker;
+use crate::error::Error;
 
-/// Row accounting of one sheet.
+/// What became of one row read.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Fate {
+    /// Broke no rule and became an accepted record.
+    Accepted,
+    /// Broke at least one rule: listed in the rejects file.
+    Rejected,
+    /// An identical copy of a row that was kept.
+    Duplicate,
+    /// A count row that broke no rule, for a month after the period.
+    Later,
+}
+
+/// Row accounting of one sheet: the tally of its rows' fates.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Debug, serde::Serialize)]
 pub struct SheetCount {
     pub read: usize,
@@ -15,38 +44,168 @@ pub struct SheetCount {
     pub blank: usize,
 }
 
-/// Per-sheet accounting from the collected outcomes.
-pub(super) fn account(ck: &Checker<'_>) -> Vec<Vec<SheetCount>> {
-    let mut rejected: HashMap<(usize, usize), usize> = HashMap::new();
-    for place in &ck.rejected {
-        if let (Some(s), Some(_)) = (place.sheet, place.row) {
-            *rejected.entry((place.file, s)).or_default() += 1;
+impl std::ops::AddAssign for SheetCount {
+    fn add_assign(&mut self, other: SheetCount) {
+        self.read += other.read;
+        self.accepted += other.accepted;
+        self.rejected += other.rejected;
+        self.duplicates += other.duplicates;
+        self.later += other.later;
+        self.blank += other.blank;
+    }
+}
+
+impl SheetCount {
+    /// One more row with this fate.
+    fn add(&mut self, fate: Fate) {
+        match fate {
+            Fate::Accepted => self.accepted += 1,
+            Fate::Rejected => self.rejected += 1,
+            Fate::Duplicate => self.duplicates += 1,
+            Fate::Later => self.later += 1,
         }
     }
-    ck.ingested
-        .files
-        .iter()
-        .enumerate()
-        .map(|(f, file)| {
-            file.sheets
-                .iter()
-                .enumerate()
-                .map(|(s, sheet)| {
-                    let get =
-                        |m: &HashMap<(usize, usize), usize>| m.get(&(f, s)).copied().unwrap_or(0);
-                    let read = sheet.read();
-                    let (rejected, duplicates, later) =
-                        (get(&rejected), get(&ck.duplicates), get(&ck.later));
-                    SheetCount {
-                        read,
-                        accepted: read - rejected - duplicates - later,
-                        rejected,
-                        duplicates,
-                        later,
-                        blank: sheet.blank as usize,
-                    }
-                })
-                .collect()
-        })
-        .collect()
+
+    /// Rows with a fate (every row read should have one).
+    fn decided(&self) -> usize {
+        self.accepted + self.rejected + self.duplicates + self.later
+    }
+}
+
+/// The fates recorded so far, per sheet, in the order of the sheet's rows.
+#[derive(Default, Debug)]
+pub(super) struct Fates {
+    /// `(file, sheet)` → one slot per row read (`None`: not decided yet).
+    by_sheet: BTreeMap<(usize, usize), Vec<Option<Fate>>>,
+    /// Rows given a second, different fate, or places that are no row of
+    /// their sheet: bugs, reported by [`account`].
+    clashes: Vec<String>,
+}
+
+impl Fates {
+    /// Records `fate` for row `index` of sheet `(file, sheet)`, which has
+    /// `rows` rows. Only `Rejected` may be recorded twice (one line per
+    /// broken rule); `place` names the row should anything be wrong.
+    pub(super) fn decide(
+        &mut self,
+        sheet: (usize, usize),
+        (index, rows): (usize, usize),
+        fate: Fate,
+        place: impl FnOnce() -> String,
+    ) {
+        let slots = self
+            .by_sheet
+            .entry(sheet)
+            .or_insert_with(|| vec![None; rows]);
+        let clash = match slots.get_mut(index) {
+            Some(slot) => settle(slot, fate)
+                .err()
+                .map(|earlier| format!("{earlier:?} and then {fate:?}")),
+            None => Some(format!("{fate:?} for row {index} of {rows}")),
+        };
+        if let Some(clash) = clash {
+            self.clashes.push(format!("{}: {clash}", place()));
+        }
+    }
+
+    /// A fate for a place that is no row of its sheet.
+    pub(super) fn lost(&mut self, place: &str, fate: Fate) {
+        self.clashes
+            .push(format!("{place}: {fate:?} for a row that was not read"));
+    }
+
+    /// The fate of row `index` of a sheet, if decided.
+    pub(super) fn get(&self, sheet: (usize, usize), index: usize) -> Option<Fate> {
+        self.by_sheet.get(&sheet)?.get(index).copied().flatten()
+    }
+
+    /// Takes over the fates recorded by a checker that looked at other rows.
+    pub(super) fn absorb(&mut self, other: Fates) {
+        self.clashes.extend(other.clashes);
+        for (sheet, slots) in other.by_sheet {
+            let mine = self
+                .by_sheet
+                .entry(sheet)
+                .or_insert_with(|| vec![None; slots.len()]);
+            for (index, fate) in slots.into_iter().enumerate() {
+                let clash = match (mine.get_mut(index), fate) {
+                    (_, None) => None,
+                    (Some(slot), Some(fate)) => settle(slot, fate).err(),
+                    (None, Some(fate)) => Some(fate),
+                };
+                if let Some(fate) = clash {
+                    self.clashes.push(format!(
+                        "sheet {sheet:?}, row index {index}: {fate:?} twice"
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Puts `fate` in an empty slot; `Rejected` may come again. Otherwise the
+/// fate already there.
+fn settle(slot: &mut Option<Fate>, fate: Fate) -> Result<(), Fate> {
+    match *slot {
+        None => {
+            *slot = Some(fate);
+            Ok(())
+        }
+        Some(Fate::Rejected) if fate == Fate::Rejected => Ok(()),
+        Some(earlier) => Err(earlier),
+    }
+}
+
+/// The tally of every sheet's fates, `[file][sheet]`; an internal error when
+/// a row read has no fate or two.
+pub(super) fn account(ck: &Checker<'_>) -> Result<Vec<Vec<SheetCount>>, Error> {
+    if let Some(clash) = ck.fates.clashes.first() {
+        return Err(Error::Internal(format!(
+            "row accounting: {clash} ({} such rows)",
+            ck.fates.clashes.len()
+        )));
+    }
+    let mut accounting = Vec::with_capacity(ck.ingested.files.len());
+    for (f, file) in ck.ingested.files.iter().enumerate() {
+        let mut sheets = Vec::with_capacity(file.sheets.len());
+        for (s, sheet) in file.sheets.iter().enumerate() {
+            let mut count = SheetCount {
+                read: sheet.read(),
+                blank: sheet.blank as usize,
+                ..SheetCount::default()
+            };
+            let slots = ck
+                .fates
+                .by_sheet
+                .get(&(f, s))
+                .map_or(&[][..], Vec::as_slice);
+            for fate in slots.iter().flatten() {
+                count.add(*fate);
+            }
+            if count.decided() != count.read || slots.len() != count.read {
+                return Err(Error::Internal(format!(
+                    "row accounting of {} sheet '{}': {} rows read, {} with a fate",
+                    file.path,
+                    sheet.name,
+                    count.read,
+                    count.decided()
+                )));
+            }
+            sheets.push(count);
+        }
+        accounting.push(sheets);
+    }
+    Ok(accounting)
+}
+
+/// Checks that the accepted fates are as many as the accepted records.
+pub(super) fn check_accepted(accounting: &[Vec<SheetCount>], records: usize) -> Result<(), Error> {
+    let fates: usize = accounting.iter().flatten().map(|c| c.accepted).sum();
+    if fates == records {
+        Ok(())
+    } else {
+        Err(Error::Internal(format!(
+            "row accounting: {fates} rows accepted, but {records} accepted records"
+        )))
+    }
 }

@@ -4,6 +4,7 @@
 //! (`duplicate_conflict`).
 
 use super::Place;
+use super::accounting::Fate;
 use super::findings::Checker;
 use super::rules::{self, Rule};
 use crate::model::Month;
@@ -42,11 +43,7 @@ impl Checker<'_> {
             if copies.iter().all(|c| c.values == copies[0].values) {
                 keep[start] = true;
                 for extra in &copies[1..] {
-                    let sheet = extra.place.sheet.unwrap_or(0);
-                    *self
-                        .duplicates
-                        .entry((extra.place.file, sheet))
-                        .or_default() += 1;
+                    self.decide(extra.place, Fate::Duplicate);
                 }
             } else {
                 let (pps_id, month) = key_context(key);

@@ -1,10 +1,8 @@
 //! Collecting findings: the [`Checker`] that gathers rejects, warnings and
-//! the places of rejected, duplicate and later rows while the rules of
-//! each table run, and the checks every table shares (a cell's type, a
-//! sheet's missing columns).
+//! the fate of every row while the rules of each table run, and the checks
+//! every table shares (a cell's type, a sheet's missing columns).
 
-use std::collections::{HashMap, HashSet};
-
+use super::accounting::{Fate, Fates};
 use super::rules::{self, Rule};
 use super::{Place, Reject, Warning};
 use crate::ingest::value::{self, Parsed};
@@ -16,9 +14,7 @@ pub(super) struct Checker<'a> {
     pub(super) ingested: &'a Ingested,
     pub(super) rejects: Vec<Reject>,
     pub(super) warnings: Vec<Warning>,
-    pub(super) rejected: HashSet<Place>,
-    pub(super) duplicates: HashMap<(usize, usize), usize>,
-    pub(super) later: HashMap<(usize, usize), usize>,
+    pub(super) fates: Fates,
 }
 
 impl<'a> Checker<'a> {
@@ -27,9 +23,7 @@ impl<'a> Checker<'a> {
             ingested,
             rejects: Vec::new(),
             warnings: Vec::new(),
-            rejected: HashSet::new(),
-            duplicates: HashMap::new(),
-            later: HashMap::new(),
+            fates: Fates::default(),
         }
     }
 
@@ -37,13 +31,31 @@ impl<'a> Checker<'a> {
     pub(super) fn absorb(&mut self, other: Checker<'a>) {
         self.rejects.extend(other.rejects);
         self.warnings.extend(other.warnings);
-        self.rejected.extend(other.rejected);
-        for (sheet, n) in other.duplicates {
-            *self.duplicates.entry(sheet).or_default() += n;
+        self.fates.absorb(other.fates);
+    }
+
+    /// Records what became of the row at `place` (see [`Fates::decide`]).
+    /// Places of whole files and sheets have no fate.
+    pub(super) fn decide(&mut self, place: Place, fate: Fate) {
+        let (Some(sheet), Some(_)) = (place.sheet, place.row) else {
+            return;
+        };
+        let rows = self.sheet(place).read();
+        match self.row_index(place) {
+            Some(index) => {
+                let ingested = self.ingested;
+                let at = || location(ingested, place);
+                self.fates
+                    .decide((place.file, sheet), (index, rows), fate, at);
+            }
+            None => self.fates.lost(&self.location(place), fate),
         }
-        for (sheet, n) in other.later {
-            *self.later.entry(sheet).or_default() += n;
-        }
+    }
+
+    /// The fate of the row at `place`, if decided.
+    pub(super) fn fate(&self, place: Place) -> Option<Fate> {
+        let index = self.row_index(place)?;
+        self.fates.get((place.file, place.sheet?), index)
     }
 
     fn sheet(&self, place: Place) -> &'a Sheet {
@@ -56,17 +68,7 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn location(&self, place: Place) -> String {
-        let file = &self.ingested.files[place.file];
-        let sheet = place
-            .sheet
-            .map(|s| file.sheets[s].name.as_str())
-            .unwrap_or_default();
-        let row = place.row.unwrap_or(0);
-        if sheet.is_empty() {
-            format!("{} rij {row}", file.path)
-        } else {
-            format!("{} blad '{sheet}' rij {row}", file.path)
-        }
+        location(self.ingested, place)
     }
 
     #[expect(
@@ -88,7 +90,7 @@ impl<'a> Checker<'a> {
         } else {
             String::new()
         };
-        self.rejected.insert(place);
+        self.decide(place, Fate::Rejected);
         self.rejects.push(Reject {
             place,
             column_index,
@@ -226,27 +228,52 @@ impl<'a> Checker<'a> {
 
     /// The raw cells of the row at `place` (a table row).
     pub(super) fn row_cells(&self, place: Place) -> &'a RawCells {
-        let sheet = self.sheet(place);
-        let row = place.row.unwrap_or(0);
-        match &sheet.rows {
-            Rows::Register(rows) => find_row(rows, row).map(TableRow::cells),
-            Rows::Targets(rows) => find_row(rows, row).map(TableRow::cells),
-            Rows::Counts(rows) => find_row(rows, row).map(TableRow::cells),
+        let rows = &self.sheet(place).rows;
+        let cells = |index: usize| match rows {
+            Rows::Register(rows) => rows.get(index).map(TableRow::cells),
+            Rows::Targets(rows) => rows.get(index).map(TableRow::cells),
+            Rows::Counts(rows) => rows.get(index).map(TableRow::cells),
+            Rows::None => None,
+        };
+        self.row_index(place).and_then(cells).unwrap_or(&NO_CELLS)
+    }
+
+    /// The position of the row at `place` among its sheet's rows.
+    fn row_index(&self, place: Place) -> Option<usize> {
+        let row = place.row?;
+        match &self.sheet(place).rows {
+            Rows::Register(rows) => position(rows, row),
+            Rows::Targets(rows) => position(rows, row),
+            Rows::Counts(rows) => position(rows, row),
             Rows::None => None,
         }
-        .unwrap_or(&NO_CELLS)
     }
 }
 
-/// The row numbered `row` of a sheet. Ingest keeps rows in sheet order, so
-/// a binary search finds it: a linear scan per reject made a sheet with
-/// tens of thousands of rejected rows quadratic (found by the fuzzer). The
-/// scan stays as a fallback should a reader ever yield rows out of order.
-fn find_row<R: TableRow>(rows: &[R], row: u32) -> Option<&R> {
-    match rows.binary_search_by_key(&row, R::number) {
-        Ok(i) => Some(&rows[i]),
-        Err(_) => rows.iter().find(|r| r.number() == row),
+/// `path rij N` or `path blad 'sheet' rij N`, for messages.
+fn location(ingested: &Ingested, place: Place) -> String {
+    let file = &ingested.files[place.file];
+    let sheet = place
+        .sheet
+        .map(|s| file.sheets[s].name.as_str())
+        .unwrap_or_default();
+    let row = place.row.unwrap_or(0);
+    if sheet.is_empty() {
+        format!("{} rij {row}", file.path)
+    } else {
+        format!("{} blad '{sheet}' rij {row}", file.path)
     }
+}
+
+/// The position of the row numbered `row` in a sheet's rows. Ingest keeps
+/// rows in sheet order, so a binary search finds it: a linear scan per
+/// reject made a sheet with tens of thousands of rejected rows quadratic
+/// (found by the fuzzer). The scan stays as a fallback should a reader
+/// ever yield rows out of order.
+fn position<R: TableRow>(rows: &[R], row: u32) -> Option<usize> {
+    rows.binary_search_by_key(&row, R::number)
+        .ok()
+        .or_else(|| rows.iter().position(|r| r.number() == row))
 }
 
 /// A typed row of one table, as ingest read it.

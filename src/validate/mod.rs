@@ -3,9 +3,15 @@
 //! Takes what ingest read and the region reference; returns the rows that
 //! break no rule (deduplicated, count rows after the reporting period set
 //! aside as `later`), one [`Reject`] per broken rule, warnings, and the
-//! row accounting of every sheet (read = accepted + rejected + duplicates +
-//! later). A bad row is a finding, never an error; the only errors are a
-//! missing register and a period that cannot be determined.
+//! row accounting of every sheet: the tally of each row's [`Fate`],
+//! recorded where it is decided (see `accounting`). A bad row is a
+//! finding, never an error; the errors are a missing register, a period
+//! that cannot be determined, and [`Error::Internal`] when the accounting
+//! finds a row without a fate (a bug, never bad input).
+//!
+//! The files: `findings` collects rejects, warnings and fates; `sheets`,
+//! `register`, `targets` and `counts` hold the rules; `duplicates` the
+//! duplicate check; `accounting` the fates and their tally.
 
 mod accounting;
 mod counts;
@@ -15,6 +21,8 @@ mod register;
 pub mod rules;
 mod sheets;
 mod targets;
+#[cfg(test)]
+mod tests;
 
 use crate::config::PeriodChoice;
 use crate::error::Error;
@@ -24,7 +32,7 @@ use crate::regions::Regions;
 use findings::Checker;
 use rules::Rule;
 
-pub use accounting::SheetCount;
+pub use accounting::{Fate, SheetCount};
 
 /// Where a finding is: file index (in path order), sheet index (in
 /// workbook order), spreadsheet row. Sheet and row are `None` for a whole
@@ -76,6 +84,15 @@ pub struct Validated {
 }
 
 impl Validated {
+    /// The row accounting of all sheets together.
+    pub fn total(&self) -> SheetCount {
+        let mut total = SheetCount::default();
+        for count in self.accounting.iter().flatten() {
+            total += *count;
+        }
+        total
+    }
+
     /// Rejected rows (and unreadable files), the figure behind exit code 3.
     pub fn rejected_rows(&self) -> usize {
         let mut places: Vec<Place> = self.rejects.iter().map(|r| r.place).collect();
@@ -129,11 +146,10 @@ pub fn check(
         .into_iter()
         .filter_map(|c| {
             if c.key.1 > period {
-                *ck.later
-                    .entry((c.place.file, c.place.sheet.unwrap_or(0)))
-                    .or_default() += 1;
+                ck.decide(c.place, Fate::Later);
                 None
             } else {
+                ck.decide(c.place, Fate::Accepted);
                 Some(CountRecord {
                     pps_id: c.key.0,
                     month: c.key.1,
@@ -143,7 +159,11 @@ pub fn check(
         })
         .collect();
 
-    let accounting = accounting::account(&ck);
+    let accounting = accounting::account(&ck)?;
+    accounting::check_accepted(
+        &accounting,
+        partnerships.len() + targets.len() + counts.len(),
+    )?;
     let Checker {
         mut rejects,
         mut warnings,

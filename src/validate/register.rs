@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::Datelike;
 
 use super::Place;
+use super::accounting::Fate;
 use super::findings::Checker;
 use super::rules::{self, Rule};
 use crate::error::Error;
@@ -113,7 +114,7 @@ pub(super) fn register(
     }
     let mut partnerships = HashMap::new();
     for (place, r) in clean {
-        if ck.rejected.contains(&place) {
+        if ck.fate(place) == Some(Fate::Rejected) {
             continue;
         }
         let (Parsed::Value(id), Parsed::Value(naam), Parsed::Value(gemeente), Parsed::Value(start)) =
@@ -125,6 +126,7 @@ pub(super) fn register(
         let (Some(start), end) = (month_of(start), r.end.value().and_then(month_of)) else {
             continue;
         };
+        ck.decide(place, Fate::Accepted);
         partnerships.insert(
             id.clone(),
             Partnership {

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use super::accounting::Fate;
 use super::duplicates::Candidate;
 use super::findings::Checker;
 use super::register::known_pps;
@@ -66,11 +67,14 @@ pub(super) fn targets(
     };
     ck.deduplicate(candidates, describe, |k| (Some(k.0.clone()), None))
         .into_iter()
-        .map(|c| TargetRecord {
-            pps_id: c.key.0,
-            year: c.key.1,
-            indicator: c.key.2,
-            value: c.values,
+        .map(|c| {
+            ck.decide(c.place, Fate::Accepted);
+            TargetRecord {
+                pps_id: c.key.0,
+                year: c.key.1,
+                indicator: c.key.2,
+                value: c.values,
+            }
         })
         .collect()
 }

@@ -191,9 +191,7 @@ fn data_quality(
 ) -> Result<u32, XlsxError> {
     let validated = input.validated;
     let ingested = input.ingested;
-    let sum = |f: fn(&crate::validate::SheetCount) -> usize| -> usize {
-        validated.accounting.iter().flatten().map(f).sum()
-    };
+    let total = validated.total();
     let files = ingested.files.len();
     let unreadable = ingested
         .files
@@ -221,17 +219,14 @@ fn data_quality(
     }
     let count = styles.cell(Kind::Count, false, false);
     let lines: [(&str, usize); 10] = [
-        ("Rijen gelezen", sum(|c| c.read)),
-        ("geaccepteerd", sum(|c| c.accepted)),
+        ("Rijen gelezen", total.read),
+        ("geaccepteerd", total.accepted),
         (
             "afgekeurd (zie blad Datakwaliteit)",
             validated.rejected_rows(),
         ),
-        (
-            "dubbel aangeleverd (één keer geteld)",
-            sum(|c| c.duplicates),
-        ),
-        ("na de verslagperiode (niet gebruikt)", sum(|c| c.later)),
+        ("dubbel aangeleverd (één keer geteld)", total.duplicates),
+        ("na de verslagperiode (niet gebruikt)", total.later),
         ("Bestanden in de invoermap", files),
         ("onleesbaar", unreadable),
         ("niet gelezen (geen spreadsheet)", not_read),
