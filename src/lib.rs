@@ -7,6 +7,11 @@
 //!   ods, csv)                                                                                      rejects, datapackage,
 //!                                                                                                  terugkoppeling/, manifest
 //! ```
+//!
+//! [`run`] calls the four stages in this order and nothing else: each
+//! stage's threads live inside it (ingest reads files side by side, publish
+//! writes the report beside the other files), and `memory` frees what a
+//! stage leaves behind while the next one works.
 
 pub mod aggregate;
 pub mod config;

@@ -538,6 +538,49 @@ mod tests {
     }
 
     #[test]
+    fn an_atomic_write_leaves_the_previous_file_whole_when_the_writer_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sjabloon.xlsx");
+        fs::write(&path, "previous").unwrap();
+        let names = || -> Vec<String> {
+            let mut names: Vec<String> = fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
+            names.sort();
+            names
+        };
+        let half = |partial: &Path| -> Result<(), String> {
+            fs::write(partial, "half").map_err(|e| e.to_string())?;
+            Err("disk full".to_owned())
+        };
+        let err = write_atomically(&path, half).unwrap_err().to_string();
+        assert!(
+            err.contains("sjabloon.xlsx") && err.contains("disk full"),
+            "{err}"
+        );
+        let err = write_atomically(&path, |partial| {
+            fs::write(partial, "half").unwrap();
+            panic!("the writer's own panic");
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("the writer's own panic"), "{err}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "previous");
+        assert_eq!(names(), ["sjabloon.xlsx"], "no partial file left");
+
+        write_atomically(&dir.path().join("nieuw/sjabloon.xlsx"), |partial| {
+            fs::write(partial, "new").map_err(|e| e.to_string())
+        })
+        .unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.path().join("nieuw/sjabloon.xlsx")).unwrap(),
+            "new"
+        );
+        assert_eq!(names(), ["nieuw", "sjabloon.xlsx"]);
+    }
+
+    #[test]
     fn the_exchange_swaps_two_folders_or_says_it_cannot() {
         let dir = tempfile::tempdir().unwrap();
         let (a, b) = (dir.path().join("a"), dir.path().join("b"));
