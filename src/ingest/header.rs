@@ -127,6 +127,7 @@ fn header_text(cell: &Data) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::{CountColumn, Measure, TableColumn};
 
     fn row(cells: &[&str]) -> Vec<Data> {
         cells
@@ -197,15 +198,26 @@ mod tests {
         let header = find(rows.iter().map(Vec::as_slice)).unwrap();
         assert_eq!(header.table, Table::Counts);
         assert_eq!(header.row, 2);
-        assert_eq!(header.columns[0], Some((3, "PPS-ID".to_owned())));
-        assert_eq!(header.columns[1], Some((1, "Periode".to_owned())));
-        assert_eq!(header.columns[4], Some((4, "werkenden".to_owned())));
+        let at = |c: CountColumn| header.columns[c.position()].clone();
+        assert_eq!(at(CountColumn::PpsId), Some((3, "PPS-ID".to_owned())));
+        assert_eq!(at(CountColumn::Periode), Some((1, "Periode".to_owned())));
+        let werkenden = CountColumn::Measure(Measure::Werkenden);
+        assert_eq!(at(werkenden), Some((4, "werkenden".to_owned())));
         assert_eq!(
             header.extra,
             [(2, "opmerking".to_owned()), (5, "Periode".to_owned())]
         );
-        // studenten_bol, studenten_bbl, werkzoekenden, bedrijven, bedrijven_mkb
-        assert_eq!(header.missing(), [2, 3, 5, 6, 7]);
+        let missing: Vec<&str> = header
+            .missing()
+            .into_iter()
+            .map(|c| schema::COUNTS.columns[c].name)
+            .collect();
+        let absent = schema::COUNTS
+            .columns
+            .iter()
+            .map(|c| c.name)
+            .filter(|n| !["pps_id", "periode", "werkenden"].contains(n));
+        assert_eq!(missing, absent.collect::<Vec<_>>());
     }
 
     #[test]
