@@ -7,9 +7,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use pps_monitor::config::{Command, Flags, Job, PeriodChoice};
+use pps_monitor::config::{Command, Flags, Job};
 use pps_monitor::error::{Error, exit};
-use pps_monitor::{Outcome, ingest, publish, validate};
+use pps_monitor::{Outcome, publish};
 
 /// Monthly monitor of public-private partnerships (PPS) in Dutch vocational
 /// education: reads the partnerships' spreadsheets, validates every row,
@@ -96,17 +96,27 @@ pub fn main() -> i32 {
             };
         }
     };
-    let result = match cli.command {
-        Sub::Run(args) => job(Command::Run, args),
-        Sub::Validate(args) => job(Command::Validate, args),
-        Sub::Template(args) => template(&args),
+    // What a fatal error leaves behind, in the operator's words.
+    let (result, untouched) = match cli.command {
+        Sub::Run(args) => (
+            job(Command::Run, args),
+            "nothing was published; earlier outputs are untouched",
+        ),
+        Sub::Validate(args) => (
+            job(Command::Validate, args),
+            "nothing was published; earlier outputs are untouched",
+        ),
+        Sub::Template(args) => (
+            template(&args),
+            "no template was written; an earlier one is untouched",
+        ),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("pps-monitor: error: {e}");
             if e.exit_code() == exit::FATAL {
-                eprintln!("pps-monitor: nothing was published; earlier outputs are untouched");
+                eprintln!("pps-monitor: {untouched}");
             }
             e.exit_code()
         }
@@ -248,50 +258,21 @@ fn print_protection(p: &pps_monitor::aggregate::Protection) {
 /// drop-down list when the default configuration finds a register.
 fn template(args: &TemplateArgs) -> Result<i32, Error> {
     let cwd = cwd()?;
-    let path = if args.output.is_absolute() {
-        args.output.clone()
-    } else {
-        cwd.join(&args.output)
-    };
-    let ids = register_ids(&cwd).unwrap_or_default();
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|source| Error::Io {
-            path: parent.to_path_buf(),
-            action: "create the folder",
-            source,
-        })?;
+    let path = cwd.join(&args.output);
+    let job = Job::resolve(Command::Validate, &Flags::default(), &cwd, today()?)?;
+    let ids = publish::template::register_ids(&job)?;
+    publish::template::save(&path, ids.as_deref().unwrap_or_default())?;
+    match ids {
+        Some(ids) => println!(
+            "Template written to {} ({} partnership id(s) offered in a list).",
+            path.display(),
+            ids.len()
+        ),
+        None => println!(
+            "Template written to {} (no register found under {}: no list of partnership ids).",
+            path.display(),
+            job.input.display()
+        ),
     }
-    let partial = path.with_extension("xlsx.partial");
-    publish::template::write(&partial, &ids)
-        .and_then(|()| std::fs::rename(&partial, &path).map_err(|e| e.to_string()))
-        .map_err(|message| {
-            let _ = std::fs::remove_file(&partial);
-            Error::Output {
-                path: path.clone(),
-                message,
-            }
-        })?;
-    println!(
-        "Template written to {} ({} partnership id(s) offered in a list).",
-        path.display(),
-        ids.len()
-    );
     Ok(exit::OK)
-}
-
-/// The valid `pps_id`s of the register under the default configuration, if
-/// one can be read; the template works without them.
-fn register_ids(cwd: &std::path::Path) -> Option<Vec<String>> {
-    let job = Job::resolve(Command::Validate, &Flags::default(), cwd, today().ok()?).ok()?;
-    let ingested = ingest::read(&job.input, Some(&job.output), &job.limits, &|_| {}).ok()?;
-    let period = PeriodChoice::Month(pps_monitor::model::Month::new(9999, 12)?);
-    let validated = validate::check(&ingested, &job.regions, period, job.current_month).ok()?;
-    Some(
-        validated
-            .accepted
-            .partnerships
-            .into_iter()
-            .map(|p| p.pps_id)
-            .collect(),
-    )
 }

@@ -392,6 +392,11 @@ fn absolute(base: &Path, p: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
+    /// The job of `run` without flags in `root`, on 2026-11-27.
+    fn resolve_default(root: &Path) -> Job {
+        Job::resolve(Command::Run, &Flags::default(), root, day(2026, 11, 27)).unwrap()
+    }
+
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
@@ -430,13 +435,7 @@ mod tests {
     #[test]
     fn defaults_apply_without_a_config_file() {
         let dir = scratch(None);
-        let job = Job::resolve(
-            Command::Run,
-            &Flags::default(),
-            dir.path(),
-            day(2026, 11, 27),
-        )
-        .unwrap();
+        let job = resolve_default(dir.path());
         assert_eq!(job.config_file, None);
         assert_eq!(job.input, dir.path().join("input"));
         assert_eq!(job.output, dir.path().join("output"));
@@ -454,13 +453,7 @@ mod tests {
     #[test]
     fn the_built_in_reference_serves_when_no_file_is_found() {
         let dir = tempfile::tempdir().unwrap();
-        let job = Job::resolve(
-            Command::Run,
-            &Flags::default(),
-            dir.path(),
-            day(2026, 11, 27),
-        )
-        .unwrap();
+        let job = resolve_default(dir.path());
         assert_eq!(job.regions_file, None);
         assert_eq!(job.regions.municipalities.len(), 342);
         assert_eq!(job.effective().regions, "built-in");

@@ -7,6 +7,11 @@
 //!   ods, csv)                                                                                      rejects, datapackage,
 //!                                                                                                  terugkoppeling/, manifest
 //! ```
+//!
+//! [`run`] calls the four stages in this order and nothing else: each
+//! stage's threads live inside it (ingest reads files side by side, publish
+//! writes the report beside the other files), and `memory` frees what a
+//! stage leaves behind while the next one works.
 
 pub mod aggregate;
 pub mod config;
@@ -16,11 +21,11 @@ mod memory;
 pub mod model;
 pub mod publish;
 pub mod regions;
+pub mod schema;
 pub mod validate;
 
 pub use error::Error;
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use config::{Command, Job};
@@ -70,183 +75,95 @@ impl Outcome {
     }
 }
 
-/// Runs all parallel work of a run on polars' thread pool: ingest, polars
-/// and the report writer then allocate on the same threads, so memory that
-/// one stage frees is reused by the next instead of each stage growing its
-/// own per-thread malloc arenas (about 35 MB less peak on 2,000 workbooks).
-fn on_shared_pool<R: Send>(work: impl FnOnce() -> R + Send) -> R {
-    polars_core::runtime::THREAD_POOL.install(work)
-}
-
 /// Runs `run` or `validate`: ingest → validate → aggregate → publish.
 /// `progress` receives a line per stage; `started` is the run's start
 /// time as text, for the lock file.
 pub fn run(job: &Job, started: &str, progress: &(dyn Fn(&str) + Sync)) -> Result<Outcome, Error> {
-    on_shared_pool(|| run_stages(job, started, progress))
-}
-
-fn run_stages(
-    job: &Job,
-    started: &str,
-    progress: &(dyn Fn(&str) + Sync),
-) -> Result<Outcome, Error> {
+    memory::share_arenas();
+    // Held from before the first input is read until the run has published.
     let lock = publish::lock(&job.output, started, &job.faults)?;
     for note in &lock.recovered {
         progress(note);
     }
-    let clock = std::time::Instant::now();
-    let lap = |stage: &str| {
-        let peak = memory::peak_mb()
-            .map(|mb| format!(", peak memory {mb} MB"))
-            .unwrap_or_default();
-        format!(
-            "{stage} done at {:.3} s{peak}",
-            clock.elapsed().as_secs_f64()
-        )
-    };
+    let laps = Laps::start(progress);
 
     let mut ingested = ingest::read(&job.input, Some(&job.output), &job.limits, progress)?;
-    progress(&lap("ingest"));
+    laps.done("ingest", "");
+
     let validated = validate::check(&ingested, &job.regions, job.period, job.current_month)?;
     let period = validated.period;
-    progress(&format!(
-        "{}: period {period}, {} count rows accepted, {} rows or files rejected",
-        lap("validation"),
-        validated.accepted.counts.len(),
-        validated.rejected_rows()
-    ));
-    let aggregated = if job.command == Command::Run {
-        // The exports of P-1 and P-12 in the output folder: what they
-        // published is public (contract section 7a).
-        let earlier = aggregate::Earlier::read(&job.output, period);
-        // The typed rows are no longer needed: they are freed, and what
-        // ingest and validation freed is given back to the system, while
-        // the polars plans run (the report writer, which needs the most,
-        // comes after).
-        let (aggregated, ()) = rayon::join(
-            || {
-                aggregate::aggregate_with(
-                    &validated.accepted,
-                    &job.regions,
-                    &job.groups,
-                    period,
-                    job.threshold,
-                    &earlier,
-                )
-            },
-            || {
-                ingested.release_rows();
-                memory::release_free_memory();
-            },
-        );
-        Some(aggregated?)
-    } else {
-        None
-    };
+    laps.done(
+        "validation",
+        &format!(
+            ": period {period}, {} count rows accepted, {} rows or files rejected",
+            validated.accepted.counts.len(),
+            validated.rejected_rows()
+        ),
+    );
+    // Validation was the last reader of the typed rows.
+    memory::discard(ingested.take_rows());
 
-    let mut staging = publish::Staging::new(&job.output, period, &job.faults)?;
-    let protection = aggregated.as_ref().map(|a| a.protection.clone());
-    let write_rejects = |staging: &publish::Staging| {
-        staging.file(&format!("rejects_{period}.csv"), |w| {
-            publish::rejects::write(&validated.rejects, w)
-        })
+    let aggregated = match job.command {
+        Command::Run => Some(aggregate::run(job, &validated.accepted, period)?),
+        Command::Validate => None,
     };
-    if let Some(aggregated) = aggregated {
-        progress(&format!(
-            "{}: {} indicator rows; small-count protection took {} ms",
-            lap("aggregation"),
-            aggregated.rows.len(),
-            aggregated.protection_time.as_millis()
-        ));
-        let input = publish::report::ReportInput {
-            job,
-            period,
-            ingested: &ingested,
-            validated: &validated,
-            aggregated: &aggregated,
-        };
-        // The report is most of the writing and its last step (the zip) runs
-        // on one thread: it starts at once, on this thread, and the export,
-        // the rejects and the consortia's feedback workbooks are written
-        // meanwhile.
-        let (report, (export, rejects, feedback)) = rayon::join(
-            || {
-                staging.file_at_path(&format!("report_{period}.xlsx"), |path| {
-                    publish::report::write(&input, path)
-                })
-            },
-            || {
-                let export = staging.file(&format!("kpi_export_{period}.csv"), |w| {
-                    publish::export::write(&aggregated.rows, period, w)
-                });
-                let rejects = write_rejects(&staging);
-                let feedback =
-                    publish::feedback::Feedback::plan(period, &validated, &aggregated.rows)
-                        .write_all(&staging);
-                (export, rejects, feedback)
-            },
+    if let Some(a) = &aggregated {
+        laps.done(
+            "aggregation",
+            &format!(
+                ": {} indicator rows; small-count protection took {} ms",
+                a.rows.len(),
+                a.protection_time.as_millis()
+            ),
         );
-        let (export, rejects) = (export?, rejects?);
-        staging.record(export.clone());
-        staging.record(report?);
-        staging.record(rejects.clone());
-        for output in feedback? {
-            staging.record(output);
-        }
-        // The data package describes the export and the rejects file (with
-        // their checksums).
-        staging.record(staging.file(publish::datapackage::FILE, |w| {
-            publish::datapackage::write(&publish::datapackage::build(period, &export, &rejects), w)
-        })?);
-        discard(aggregated);
-    } else {
-        staging.record(write_rejects(&staging)?);
     }
-    job.faults.reached(publish::fault::Point::Writing);
-    let outputs = staging.outputs().to_vec();
-    let manifest = publish::manifest::build(
+
+    let published = publish::publish(&publish::Results {
         job,
         period,
+        ingested: &ingested,
+        validated: &validated,
+        aggregated: aggregated.as_ref(),
+    })?;
+    laps.done("publishing", "");
+
+    let mut outcome = outcome(
+        period,
+        published.folder,
         &ingested,
         &validated,
-        outputs,
-        protection.as_ref(),
+        published.outputs,
     );
-    staging.write("manifest.json", |w| {
-        serde_json::to_writer_pretty(&mut *w, &manifest)?;
-        w.write_all(b"\n").map_err(serde_json::Error::io)
-    })?;
-    // The feedback workbooks (one per consortium) are one entry.
-    let feedback_folder = format!("{}/", publish::feedback::FOLDER);
-    let mut names: Vec<String> = staging
-        .outputs()
-        .iter()
-        .map(|o| o.path.clone())
-        .filter(|p| !p.starts_with(&feedback_folder))
-        .collect();
-    let books = staging.outputs().len() - names.len();
-    if books > 0 {
-        names.push(format!("{feedback_folder} ({books} xlsx)"));
-    }
-    names.sort();
-
-    let folder = staging.commit()?;
-    progress(&lap("publishing"));
-    let mut outcome = outcome(period, folder, &ingested, &validated, names);
-    outcome.protection = protection;
-    discard((ingested, validated));
+    outcome.protection = aggregated.as_ref().map(|a| a.protection.clone());
+    memory::discard((ingested, validated, aggregated));
     drop(lock);
     Ok(outcome)
 }
 
-/// Frees what the run built on a thread of its own: hundreds of thousands
-/// of small allocations (about 10 ms on the benchmark) that the caller need
-/// not wait for; the command line exits without waiting. Frees in place
-/// when no thread can be started.
-fn discard<T: Send + 'static>(value: T) {
-    let _ = std::thread::Builder::new()
-        .name("pps-discard".to_owned())
-        .spawn(move || drop(value));
+/// The progress line at the end of each stage: the time since the run
+/// started and the peak memory so far.
+struct Laps<'a> {
+    clock: std::time::Instant,
+    progress: &'a (dyn Fn(&str) + Sync),
+}
+
+impl<'a> Laps<'a> {
+    fn start(progress: &'a (dyn Fn(&str) + Sync)) -> Laps<'a> {
+        Laps {
+            clock: std::time::Instant::now(),
+            progress,
+        }
+    }
+
+    fn done(&self, stage: &str, detail: &str) {
+        let peak = memory::peak_mb()
+            .map(|mb| format!(", peak memory {mb} MB"))
+            .unwrap_or_default();
+        (self.progress)(&format!(
+            "{stage} done at {:.3} s{peak}{detail}",
+            self.clock.elapsed().as_secs_f64()
+        ));
+    }
 }
 
 fn outcome(

@@ -1,12 +1,16 @@
-//! The vocabulary every stage shares: months, the three input tables and
-//! their columns, the validated data handed to aggregation, and the
-//! indicators, windows and levels of the export.
+//! The vocabulary every stage shares: months, the three input tables
+//! (their columns are declared in [`crate::schema`]), the validated data
+//! handed to aggregation, and the indicators, windows and levels of the
+//! export.
 //!
 //! Nothing here does I/O; these are plain values.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
+
+use crate::schema::ColumnSpec;
+pub use crate::schema::Measure;
 
 /// The longest text any output writes (contract section 2, "Limits and
 /// hostile input"): longer texts are cut to this many characters, the last
@@ -138,91 +142,9 @@ impl Table {
         }
     }
 
-    pub fn columns(self) -> &'static [Column] {
-        match self {
-            Table::Register => &REGISTER_COLUMNS,
-            Table::Targets => &TARGET_COLUMNS,
-            Table::Counts => &COUNT_COLUMNS,
-        }
-    }
-}
-
-/// One column of an input table: its Dutch name, its English alias and
-/// whether a sheet without it is rejected (`missing_column`).
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct Column {
-    pub name: &'static str,
-    pub alias: &'static str,
-    pub required: bool,
-}
-
-const fn col(name: &'static str, alias: &'static str, required: bool) -> Column {
-    Column {
-        name,
-        alias,
-        required,
-    }
-}
-
-/// Register columns, in this order (indices are used by ingest).
-pub const REGISTER_COLUMNS: [Column; 7] = [
-    col("pps_id", "partnership_id", true),
-    col("naam", "name", true),
-    col("consortium", "consortium", false),
-    col("gemeente_code", "municipality_code", true),
-    col("startdatum", "start_date", true),
-    col("einddatum", "end_date", false),
-    col("sector", "sector", false),
-];
-
-/// Target columns, in this order.
-pub const TARGET_COLUMNS: [Column; 4] = [
-    col("pps_id", "partnership_id", true),
-    col("jaar", "year", true),
-    col("indicator", "indicator", true),
-    col("streefwaarde", "target", true),
-];
-
-/// Count columns, in this order: the two keys, then [`Measure::ALL`].
-pub const COUNT_COLUMNS: [Column; 8] = [
-    col("pps_id", "partnership_id", true),
-    col("periode", "period", true),
-    col("studenten_bol", "students_bol", true),
-    col("studenten_bbl", "students_bbl", true),
-    col("werkenden", "workers", true),
-    col("werkzoekenden", "jobseekers", true),
-    col("bedrijven", "companies", true),
-    col("bedrijven_mkb", "companies_sme", true),
-];
-
-/// The six numbers of a monthly submission, in column order.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-pub enum Measure {
-    StudentenBol,
-    StudentenBbl,
-    Werkenden,
-    Werkzoekenden,
-    Bedrijven,
-    BedrijvenMkb,
-}
-
-impl Measure {
-    pub const ALL: [Measure; 6] = [
-        Measure::StudentenBol,
-        Measure::StudentenBbl,
-        Measure::Werkenden,
-        Measure::Werkzoekenden,
-        Measure::Bedrijven,
-        Measure::BedrijvenMkb,
-    ];
-
-    pub fn name(self) -> &'static str {
-        COUNT_COLUMNS[self as usize + 2].name
-    }
-
-    /// Flows are summed over months; stocks take the latest month.
-    pub fn is_stock(self) -> bool {
-        matches!(self, Measure::Bedrijven | Measure::BedrijvenMkb)
+    /// The table's columns, as declared in [`crate::schema`].
+    pub fn columns(self) -> &'static [ColumnSpec] {
+        crate::schema::spec(self).columns
     }
 }
 
@@ -245,7 +167,14 @@ pub struct CountRecord {
     pub pps_id: String,
     pub month: Month,
     /// In the order of [`Measure::ALL`]; all ≥ 0.
-    pub values: [i64; 6],
+    pub values: [i64; Measure::COUNT],
+}
+
+impl CountRecord {
+    /// The value of one measure.
+    pub fn value(&self, measure: Measure) -> i64 {
+        self.values[measure as usize]
+    }
 }
 
 /// An accepted yearly target (at most one per partnership, year, indicator).

@@ -6,8 +6,10 @@
 //!
 //! The runs stop at a step through the test-only fault hooks
 //! (`PPS_MONITOR_FAULTS`, `src/publish/fault.rs`): the run announces on
-//! stdout that it holds, the test reads that line and kills it. No
-//! polling: the test blocks on the child's stdout, with a bound.
+//! stdout that it holds, the test reads that line and kills it; the
+//! random kills come a drawn delay after the start, or not at all when the
+//! run ends first. No polling, no sleeping: the test blocks on the child's
+//! stdout, with a bound.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -19,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
-use crate::common::{COUNTS_HEADER, REGISTER_CSV, Run, Scenario};
+use crate::common::{COUNTS_HEADER, REGISTER_CSV, Run, Scenario, wait_at_most};
 
 /// The line a held run prints (`publish::fault::HOLDING`).
 const HOLDING: &str = "pps-monitor fault hook: holding at";
@@ -391,11 +393,12 @@ fn random_kills(faults: &str, seed: u64) {
         let input = if i % 2 == 0 { "a" } else { "b" };
         let delay = clean.mul_f64(rng.between(0.3, 1.2));
         let mut child = spawn(&sets.s, &Sets::args(input, PERIOD), faults);
-        drop(child.stdout.take());
-        // The delay is the instant under test, not a wait for something.
-        std::thread::sleep(delay);
-        let _ = child.kill();
-        let status = child.wait().unwrap();
+        // The kill comes `delay` after the start (the instant under test),
+        // or not at all when the run ends before.
+        let status = wait_at_most(&mut child, delay).unwrap_or_else(|| {
+            let _ = child.kill();
+            child.wait().unwrap()
+        });
         let what = format!("seed {seed}, kill {i} after {delay:?} ({status})");
         let now = sets.which(&what);
         if now == After::Missing {

@@ -92,7 +92,7 @@ fn golden_validate_on_the_sample() {
 
 /// A working folder holding copies of the repository's `config/` and
 /// `input/`.
-fn sample() -> Scenario {
+pub fn sample() -> Scenario {
     let s = Scenario::new();
     for dir in ["config", "input"] {
         copy_tree(&repo().join(dir), &s.path().join(dir));
@@ -118,7 +118,7 @@ fn copy_tree(from: &Path, to: &Path) {
 
 /// The rows of the markdown table that follows `heading` in the sample's
 /// README, as cells (trimmed, `\|` unescaped), header and rule rows left out.
-fn readme_table(heading: &str) -> Vec<Vec<String>> {
+pub fn readme_table(heading: &str) -> Vec<Vec<String>> {
     let readme = std::fs::read_to_string(repo().join("input/README.md")).unwrap();
     let section = readme
         .split_once(&format!("## {heading}\n"))
@@ -158,7 +158,7 @@ fn split_cells(inner: &str) -> Vec<String> {
     cells.iter().map(|c| c.trim().to_owned()).collect()
 }
 
-fn unquote(cell: &str) -> &str {
+pub fn unquote(cell: &str) -> &str {
     cell.strip_prefix('`')
         .and_then(|c| c.strip_suffix('`'))
         .unwrap_or(cell)

@@ -17,3 +17,7 @@ mod protection;
 mod publishing;
 mod report;
 mod rules;
+mod sample_run;
+mod schema;
+mod template;
+mod values;

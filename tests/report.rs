@@ -7,16 +7,17 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use calamine::{Data, Range, Reader, Xlsx, open_workbook};
 use rust_xlsxwriter::{ExcelDateTime, Format};
 
-use pps_monitor::model::{COUNT_COLUMNS, Indicator};
+use pps_monitor::model::Indicator;
 use pps_monitor::publish::report::{headline_label, indicator_label};
 use pps_monitor::publish::template;
+use pps_monitor::schema::COUNTS;
 
-use crate::common::{COUNTS_HEADER, Scenario};
+use crate::common::{COUNTS_HEADER, Scenario, wait_at_most};
 
 const REGISTER: &str = "\
 pps_id,naam,consortium,gemeente_code,startdatum,einddatum,sector
@@ -743,22 +744,15 @@ pub fn convert(soffice: &str, file: &Path, to: &str, out: &Path) -> PathBuf {
         .args(["--headless", "--convert-to", to, "--outdir"])
         .arg(out)
         .arg(file)
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(180);
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            assert!(status.success(), "soffice failed on {}", file.display());
-            break;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("soffice did not finish converting {}", file.display());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let Some(status) = wait_at_most(&mut child, Duration::from_secs(180)) else {
+        let _ = child.kill();
+        panic!("soffice did not finish converting {}", file.display());
+    };
+    assert!(status.success(), "soffice failed on {}", file.display());
     let stem = file.file_stem().unwrap().to_string_lossy();
     let ext = to.split(':').next().unwrap();
     out.join(format!("{stem}.{ext}"))
@@ -789,7 +783,7 @@ fn template_has_the_contract_header_validation_and_instructions() {
     assert_eq!(names, ["counts", "Toelichting"]);
     let counts = sheet(&path, "counts");
     let header: Vec<String> = (0..8).map(|c| text(&counts, 0, c)).collect();
-    let want: Vec<&str> = COUNT_COLUMNS.iter().map(|c| c.name).collect();
+    let want: Vec<&str> = COUNTS.columns.iter().map(|c| c.name).collect();
     assert_eq!(header, want);
     assert_eq!(counts.end(), Some((0, 7)), "nothing below the header");
 
@@ -814,7 +808,7 @@ fn template_has_the_contract_header_validation_and_instructions() {
         first_step.contains("heet 'counts'") && first_step.contains("laat die naam staan"),
         "{first_step}"
     );
-    let names: Vec<&str> = COUNT_COLUMNS.iter().map(|c| c.name).collect();
+    let names: Vec<&str> = COUNTS.columns.iter().map(|c| c.name).collect();
     for r in 0..20 {
         let in_row = (0..4)
             .filter(|c| names.contains(&text(&help, r, *c).as_str()))

@@ -13,11 +13,12 @@ use std::sync::Arc;
 use polars::prelude::*;
 
 use crate::error::Error;
-use crate::model::{Accepted, Indicator, Level, Month, Partnership};
+use crate::model::{Accepted, Level, Measure, Month, Partnership};
 use crate::regions::{RegionGroup, Regions};
 
 /// Column names shared by the plans. Count columns carry the indicator
-/// names (`studenten_bol`, …, `pps_actief`).
+/// names (`studenten_bol`, …, `pps_actief`); the submitted numbers are the
+/// [`Measure`]s, named as declared in [`crate::schema`].
 pub(super) mod name {
     pub const PPS: &str = "pps";
     pub const MONTH: &str = "month";
@@ -53,16 +54,6 @@ pub(super) const WINDOW_COUNT: i32 = TREND_MONTHS + 3;
 /// Levels that have trend series.
 pub(super) const TREND_LEVELS: [Level; 3] = [Level::Nl, Level::Landsdeel, Level::Consortium];
 
-/// The six submitted numbers, as count columns, in [`crate::model::Measure`] order.
-pub(super) const MEASURES: [Indicator; 6] = [
-    Indicator::StudentenBol,
-    Indicator::StudentenBbl,
-    Indicator::Werkenden,
-    Indicator::Werkzoekenden,
-    Indicator::Bedrijven,
-    Indicator::BedrijvenMkb,
-];
-
 /// One region of the export.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub(super) struct Region {
@@ -76,7 +67,7 @@ pub(super) struct Region {
 pub(super) struct Inputs {
     /// `pps, start, end` (`end` is `i32::MAX` when open).
     pub partnerships: DataFrame,
-    /// `pps, month` and the six measures.
+    /// `pps, month` and one column per [`Measure`].
     pub counts: DataFrame,
     /// `pps, year, ind, target`.
     pub targets: DataFrame,
@@ -146,10 +137,8 @@ impl Inputs {
         let counts = &accepted.counts;
         let mut pps = Vec::with_capacity(counts.len());
         let mut month = Vec::with_capacity(counts.len());
-        let mut values: [Vec<i64>; 6] = Default::default();
-        for v in &mut values {
-            v.reserve_exact(counts.len());
-        }
+        let mut values: [Vec<i64>; Measure::COUNT] =
+            std::array::from_fn(|_| Vec::with_capacity(counts.len()));
         let mut last: Option<(&str, u32)> = None;
         for c in counts {
             let id = match last {
@@ -167,7 +156,7 @@ impl Inputs {
             Column::new(name::PPS.into(), pps),
             Column::new(name::MONTH.into(), month),
         ];
-        for (measure, column) in MEASURES.iter().zip(values) {
+        for (measure, column) in Measure::ALL.iter().zip(values) {
             columns.push(Column::new(measure.name().into(), column));
         }
         let counts_df = DataFrame::new_infer_height(columns).map_err(|e| polars_error(&e))?;

@@ -20,6 +20,7 @@ mod tests;
 
 use polars::prelude::{DataFrame, PolarsError, PolarsResult};
 
+use crate::config::Job;
 use crate::error::Error;
 use crate::model::{
     Accepted, CellStatus, Indicator, KpiRow, Month, Ratio, TrendPoint, Value, Window,
@@ -42,6 +43,22 @@ pub struct Aggregated {
     pub protection: Protection,
     /// How long protection took (for the progress lines; not in any output).
     pub protection_time: std::time::Duration,
+}
+
+/// The aggregation stage of `pps-monitor run`: every indicator for
+/// `period` with the job's regions, region groups and threshold, protected
+/// also against what the exports of P−1 and P−12 in the output folder
+/// published (contract section 7a).
+pub fn run(job: &Job, accepted: &Accepted, period: Month) -> Result<Aggregated, Error> {
+    let earlier = Earlier::read(&job.output, period);
+    aggregate_with(
+        accepted,
+        &job.regions,
+        &job.groups,
+        period,
+        job.threshold,
+        &earlier,
+    )
 }
 
 /// Computes every indicator for `period`, protecting small counts within

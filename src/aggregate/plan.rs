@@ -16,10 +16,10 @@
 use polars::prelude::*;
 
 use super::frames::{
-    Inputs, MEASURES, TREND_LEVELS, TREND_MONTHS, W_CUM, W_JTD, W_JTD_PREV, W_MAAND, W_MAAND_PREV,
+    Inputs, TREND_LEVELS, TREND_MONTHS, W_CUM, W_JTD, W_JTD_PREV, W_MAAND, W_MAAND_PREV,
     WINDOW_COUNT, name,
 };
-use crate::model::{Indicator, Window};
+use crate::model::{Indicator, Measure, Window};
 
 pub(super) const WINDOW: &str = "window";
 const TARGET_VALUE: &str = "target_value";
@@ -77,7 +77,7 @@ pub(super) fn target_value_column(indicator: Indicator) -> String {
 /// The numbers summed per region: the measures, active partnerships,
 /// months received and expected.
 fn summed_columns() -> Vec<&'static str> {
-    let mut cols: Vec<&str> = MEASURES.iter().map(|m| m.name()).collect();
+    let mut cols: Vec<&str> = Measure::ALL.iter().map(|m| m.name()).collect();
     cols.extend([Indicator::PpsActief.name(), name::RECEIVED, name::EXPECTED]);
     cols
 }
@@ -179,10 +179,10 @@ pub(super) fn run(inputs: &Inputs, year: i32) -> PolarsResult<Collected> {
 /// Step 1: one row per (partnership, window), every partnership in every
 /// window (those without rows contribute zeros and their expected months).
 fn per_partnership(inputs: &Inputs) -> PolarsResult<DataFrame> {
-    let mut aggs: Vec<Expr> = MEASURES
+    let mut aggs: Vec<Expr> = Measure::ALL
         .iter()
         .map(|m| {
-            if matches!(m, Indicator::Bedrijven | Indicator::BedrijvenMkb) {
+            if m.is_stock() {
                 // A stock: the value in the latest month (counts hold at
                 // most one row per partnership and month).
                 col(m.name()).max_by(col(name::MONTH))
@@ -225,7 +225,7 @@ fn per_partnership(inputs: &Inputs) -> PolarsResult<DataFrame> {
 
     let mut filled: Vec<Expr> = vec![col(name::PPS), col(name::W), col(name::ALL_LEVELS)];
     filled.extend(
-        MEASURES
+        Measure::ALL
             .iter()
             .map(|m| m.name())
             .chain([name::RECEIVED])

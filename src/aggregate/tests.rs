@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proptest::prelude::*;
 
 use super::*;
-use crate::model::{CountRecord, Level, Partnership, TargetRecord};
+use crate::model::{CountRecord, Level, Measure, Partnership, TargetRecord};
 
 const REFERENCE: &str = "\
 gemeente_code,gemeente_naam,arbeidsmarktregio_code,arbeidsmarktregio_naam,provincie_code,provincie_naam,corop_code,corop_naam,landsdeel_code,landsdeel_naam
@@ -695,7 +695,8 @@ fn accepted_strategy() -> impl Strategy<Value = Accepted> {
                 if month > m(P.0, P.1) || end.is_some_and(|e| month > e) {
                     continue;
                 }
-                values[5] = values[5].min(values[4]);
+                let (total, mkb) = (Measure::Bedrijven as usize, Measure::BedrijvenMkb as usize);
+                values[mkb] = values[mkb].min(values[total]);
                 seen.entry(month).or_insert(values);
             }
             for (month, values) in seen {
@@ -712,23 +713,17 @@ proptest! {
     #[test]
     fn regions_add_up_to_the_national_total(accepted in accepted_strategy()) {
         let out = run(&accepted, &[], 0);
-        let additive = [
-            Indicator::StudentenBol,
-            Indicator::StudentenBbl,
-            Indicator::Werkenden,
-            Indicator::Werkzoekenden,
-            Indicator::Studenten,
-            Indicator::Deelnemers,
-            Indicator::Bedrijven,
-            Indicator::BedrijvenMkb,
-            Indicator::PpsActief,
-        ];
+        // Every count, and the number of active partnerships.
+        let additive: Vec<Indicator> = Indicator::ALL
+            .into_iter()
+            .filter(|i| i.is_count() || *i == Indicator::PpsActief)
+            .collect();
         let count = |r: &KpiRow| match r.value {
             Value::Count(n) => n,
             Value::Pct(_) => unreachable!(),
         };
         for window in Window::ALL {
-            for ind in additive {
+            for &ind in &additive {
                 let nl = count(find(&out.rows, window, Level::Nl, "NL", ind));
                 for level in [Level::Landsdeel, Level::Provincie, Level::Arbeidsmarktregio, Level::Pps] {
                     let sum: i64 = out

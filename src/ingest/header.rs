@@ -4,13 +4,15 @@
 //! Takes the first rows of a sheet; returns the header row and the position
 //! of each known column. Matching ignores case, surrounding blanks and
 //! accents, and treats spaces, hyphens and dots as `_`; each column also
-//! answers to its English alias.
+//! answers to its English alias. Names, aliases, which columns announce a
+//! table and which are required all come from [`crate::schema`].
 
 use calamine::Data;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use crate::model::Table;
+use crate::schema::{self, Presence, TableSpec};
 
 /// How many rows from the top of a sheet may hold the header.
 pub const HEADER_SEARCH_ROWS: usize = 20;
@@ -36,10 +38,7 @@ pub fn normalise(text: &str) -> String {
 
 /// The column of `table` that a normalised header names, if any.
 pub fn column_index(table: Table, normalised: &str) -> Option<usize> {
-    table
-        .columns()
-        .iter()
-        .position(|c| c.name == normalised || c.alias == normalised)
+    schema::spec(table).position(normalised)
 }
 
 /// A recognised header row.
@@ -63,32 +62,23 @@ impl Header {
             .columns()
             .iter()
             .enumerate()
-            .filter(|(i, c)| c.required && self.columns[*i].is_none())
+            .filter(|(i, c)| c.presence == Presence::Required && self.columns[*i].is_none())
             .map(|(i, _)| i)
             .collect()
     }
 }
 
-/// Which table a header row with these normalised names announces. The
-/// register is checked first: its key columns are the most specific.
+/// Which table a header row with these normalised names announces: the
+/// first of [`schema::TABLES`] whose announcing columns are all there.
 fn classify(names: &[String]) -> Option<Table> {
-    let has = |table: Table, column: &str| {
-        names
-            .iter()
-            .any(|n| column_index(table, n) == column_index(table, column))
+    let announced = |spec: &TableSpec| {
+        spec.announced_by()
+            .all(|c| names.iter().any(|n| c.is_named(n)))
     };
-    if has(Table::Register, "pps_id") && has(Table::Register, "gemeente_code") {
-        Some(Table::Register)
-    } else if has(Table::Targets, "pps_id")
-        && has(Table::Targets, "jaar")
-        && has(Table::Targets, "indicator")
-    {
-        Some(Table::Targets)
-    } else if has(Table::Counts, "pps_id") && has(Table::Counts, "periode") {
-        Some(Table::Counts)
-    } else {
-        None
-    }
+    schema::TABLES
+        .into_iter()
+        .find(|spec| announced(spec))
+        .map(|spec| spec.table)
 }
 
 /// Looks for a header row among the first [`HEADER_SEARCH_ROWS`] rows.
@@ -137,6 +127,7 @@ fn header_text(cell: &Data) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::{CountColumn, Measure, TableColumn};
 
     fn row(cells: &[&str]) -> Vec<Data> {
         cells
@@ -207,15 +198,26 @@ mod tests {
         let header = find(rows.iter().map(Vec::as_slice)).unwrap();
         assert_eq!(header.table, Table::Counts);
         assert_eq!(header.row, 2);
-        assert_eq!(header.columns[0], Some((3, "PPS-ID".to_owned())));
-        assert_eq!(header.columns[1], Some((1, "Periode".to_owned())));
-        assert_eq!(header.columns[4], Some((4, "werkenden".to_owned())));
+        let at = |c: CountColumn| header.columns[c.position()].clone();
+        assert_eq!(at(CountColumn::PpsId), Some((3, "PPS-ID".to_owned())));
+        assert_eq!(at(CountColumn::Periode), Some((1, "Periode".to_owned())));
+        let werkenden = CountColumn::Measure(Measure::Werkenden);
+        assert_eq!(at(werkenden), Some((4, "werkenden".to_owned())));
         assert_eq!(
             header.extra,
             [(2, "opmerking".to_owned()), (5, "Periode".to_owned())]
         );
-        // studenten_bol, studenten_bbl, werkzoekenden, bedrijven, bedrijven_mkb
-        assert_eq!(header.missing(), [2, 3, 5, 6, 7]);
+        let missing: Vec<&str> = header
+            .missing()
+            .into_iter()
+            .map(|c| schema::COUNTS.columns[c].name)
+            .collect();
+        let absent = schema::COUNTS
+            .columns
+            .iter()
+            .map(|c| c.name)
+            .filter(|n| !["pps_id", "periode", "werkenden"].contains(n));
+        assert_eq!(missing, absent.collect::<Vec<_>>());
     }
 
     #[test]

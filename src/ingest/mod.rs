@@ -33,7 +33,8 @@ use sha2::{Digest, Sha256};
 use smallvec::SmallVec;
 
 use crate::error::Error;
-use crate::model::{Indicator, Month, Table};
+use crate::model::{Indicator, Measure, Month, Table};
+use crate::schema::{self, CountColumn, RegisterColumn, TableColumn, TargetColumn};
 use header::Header;
 pub use limits::Limits;
 use limits::{Refused, Value};
@@ -118,19 +119,22 @@ impl Sheet {
     }
 
     /// Rows read (non-blank rows below the header), also after
-    /// [`Ingested::release_rows`].
+    /// [`Ingested::take_rows`].
     pub fn read(&self) -> usize {
         self.read
     }
 }
 
 impl Ingested {
-    /// Frees the rows (the bulk of the memory) once validation has taken
-    /// what it needs; file and sheet descriptions stay for the outputs.
-    pub fn release_rows(&mut self) {
-        for sheet in self.files.iter_mut().flat_map(|f| f.sheets.iter_mut()) {
-            sheet.rows = Rows::None;
-        }
+    /// Takes out the rows (the bulk of the memory) once validation has
+    /// taken what it needs, for the caller to free; file and sheet
+    /// descriptions stay for the outputs.
+    pub fn take_rows(&mut self) -> Vec<Rows> {
+        self.files
+            .iter_mut()
+            .flat_map(|f| f.sheets.iter_mut())
+            .map(|sheet| std::mem::replace(&mut sheet.rows, Rows::None))
+            .collect()
     }
 }
 
@@ -144,8 +148,8 @@ pub enum Rows {
 }
 
 /// The raw cells of a row that the rejects file may quote, indexed by table
-/// column: the key columns always, other cells only when they could not be
-/// read as their type. Cells that read fine are not kept (they are most of
+/// column: the columns declared `quoted` always, other cells only when
+/// they could not be read as their type. Cells that read fine are not kept (they are most of
 /// the memory of a large run); indexing them gives an empty cell.
 ///
 /// Held inline up to three cells (the key columns of a count row), so
@@ -169,6 +173,14 @@ impl RawCells {
     }
 }
 
+impl<C: TableColumn> std::ops::Index<C> for RawCells {
+    type Output = Data;
+
+    fn index(&self, column: C) -> &Data {
+        &self[column.position()]
+    }
+}
+
 impl std::ops::Index<usize> for RawCells {
     type Output = Data;
 
@@ -178,11 +190,6 @@ impl std::ops::Index<usize> for RawCells {
             .find(|(c, _)| usize::from(*c) == column)
             .map_or(&NO_CELL, |(_, cell)| cell)
     }
-}
-
-/// A cell worth quoting later: one that did not read as a value.
-fn unreadable<T>(parsed: &Parsed<T>) -> bool {
-    !matches!(parsed, Parsed::Value(_))
 }
 
 #[derive(Debug)]
@@ -214,8 +221,26 @@ pub struct CountRow {
     pub cells: RawCells,
     pub pps_id: Parsed<String>,
     pub month: Parsed<Month>,
-    /// In the order of `Measure::ALL`.
-    pub values: [Parsed<i64>; 6],
+    pub values: Measures<Parsed<i64>>,
+}
+
+/// One value per [`Measure`], indexed by it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Measures<T>(pub [T; Measure::COUNT]);
+
+impl<T> Measures<T> {
+    /// `(measure, value)` in [`Measure::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (Measure, &T)> {
+        Measure::ALL.into_iter().zip(&self.0)
+    }
+}
+
+impl<T> std::ops::Index<Measure> for Measures<T> {
+    type Output = T;
+
+    fn index(&self, measure: Measure) -> &T {
+        &self.0[measure as usize]
+    }
 }
 
 /// The file kinds we read, by extension (case-insensitive).
@@ -624,7 +649,7 @@ fn sheet(raw: workbook::RawSheet, at: Provenance) -> Sheet {
             continue;
         }
         let mut taken = vec![Data::Empty; width];
-        let mut formulas = 0u8;
+        let mut formulas = 0u32;
         for (_, c, v) in this.iter_mut() {
             let i = table_column[(*c - first_col) as usize];
             if i == u8::MAX {
@@ -643,6 +668,7 @@ fn sheet(raw: workbook::RawSheet, at: Provenance) -> Sheet {
             row: row.saturating_add(1),
             values: taken,
             formulas,
+            unread: std::cell::Cell::new(0),
         });
     }
     let read = rows.len();
@@ -681,44 +707,73 @@ struct Cells {
     row: u32,
     values: Vec<Data>,
     /// Bit `i`: table column `i` is a formula without a stored result.
-    formulas: u8,
+    formulas: u32,
+    /// Bit `i`: table column `i` did not read as a value (set by the
+    /// parsers below; such cells are kept for the rejects file).
+    unread: std::cell::Cell<u32>,
 }
 
 impl Cells {
-    /// `parsed`, unless cell `i` is a formula without a stored result.
-    fn check<T>(&self, i: usize, parsed: Parsed<T>) -> Parsed<T> {
-        if self.formulas & (1 << i) != 0 {
+    /// Parses the cell of `column` with `parse`, unless it is a formula
+    /// without a stored result.
+    fn parse<C: TableColumn, T>(&self, column: C, parse: impl Fn(&Data) -> Parsed<T>) -> Parsed<T> {
+        let i = column.position();
+        let parsed = if self.formulas & (1 << i) != 0 {
             Parsed::Refused(Refusal::UncachedFormula)
         } else {
-            parsed
+            parse(&self.values[i])
+        };
+        if !matches!(parsed, Parsed::Value(_)) {
+            self.unread.set(self.unread.get() | 1 << i);
         }
+        parsed
+    }
+
+    /// A text column, read as its declared kind says.
+    fn text<C: TableColumn>(&self, column: C) -> Parsed<String> {
+        self.parse(
+            column,
+            match column.spec().kind {
+                schema::Kind::PpsId => value::pps_id,
+                schema::Kind::Gemeente => value::gemeente,
+                kind => {
+                    debug_assert_eq!(kind, schema::Kind::Text, "{column:?}");
+                    value::text
+                }
+            },
+        )
+    }
+
+    fn date<C: TableColumn>(&self, column: C) -> Parsed<NaiveDate> {
+        debug_assert_eq!(column.spec().kind, schema::Kind::Date, "{column:?}");
+        self.parse(column, value::date)
+    }
+
+    fn count<C: TableColumn>(&self, column: C) -> Parsed<i64> {
+        debug_assert_eq!(column.spec().kind, schema::Kind::Count, "{column:?}");
+        self.parse(column, value::count)
+    }
+
+    /// The raw cells the rejects file may quote: those of columns declared
+    /// `quoted`, and those that did not read as a value.
+    fn keep<C: TableColumn>(self) -> (u32, RawCells) {
+        let unread = self.unread.get();
+        let columns = schema::spec(C::TABLE).columns;
+        let keep = |i: usize| columns[i].quoted || unread & (1 << i) != 0;
+        (self.row, RawCells::sparse(self.values, keep))
     }
 }
 
 fn register_row(raw: Cells) -> RegisterRow {
-    let cells = &raw.values;
-    let (pps_id, naam, consortium) = (
-        raw.check(0, value::pps_id(&cells[0])),
-        raw.check(1, value::text(&cells[1])),
-        raw.check(2, value::text(&cells[2])),
-    );
-    let (gemeente, start, end) = (
-        raw.check(3, value::gemeente(&cells[3])),
-        raw.check(4, value::date(&cells[4])),
-        raw.check(5, value::date(&cells[5])),
-    );
-    let sector = raw.check(6, value::text(&cells[6]));
-    let (row, cells) = (raw.row, raw.values);
-    let keep = |i: usize| match i {
-        // pps_id and gemeente_code are quoted by row-level rules.
-        0 | 3 => true,
-        1 => unreadable(&naam),
-        2 => unreadable(&consortium),
-        4 => unreadable(&start),
-        5 => unreadable(&end),
-        _ => unreadable(&sector),
-    };
-    let cells = RawCells::sparse(cells, keep);
+    use RegisterColumn as C;
+    let pps_id = raw.text(C::PpsId);
+    let naam = raw.text(C::Naam);
+    let consortium = raw.text(C::Consortium);
+    let gemeente = raw.text(C::GemeenteCode);
+    let start = raw.date(C::Startdatum);
+    let end = raw.date(C::Einddatum);
+    let sector = raw.text(C::Sector);
+    let (row, cells) = raw.keep::<C>();
     RegisterRow {
         row,
         cells,
@@ -733,23 +788,12 @@ fn register_row(raw: Cells) -> RegisterRow {
 }
 
 fn target_row(raw: Cells) -> TargetRow {
-    let cells = &raw.values;
-    let (pps_id, year) = (
-        raw.check(0, value::pps_id(&cells[0])),
-        raw.check(1, value::year(&cells[1])),
-    );
-    let (indicator, target) = (
-        raw.check(2, value::indicator(&cells[2])),
-        raw.check(3, value::count(&cells[3])),
-    );
-    let (row, cells) = (raw.row, raw.values);
-    let keep = |i: usize| match i {
-        0 => true,
-        1 => unreadable(&year),
-        2 => unreadable(&indicator),
-        _ => unreadable(&target),
-    };
-    let cells = RawCells::sparse(cells, keep);
+    use TargetColumn as C;
+    let pps_id = raw.text(C::PpsId);
+    let year = raw.parse(C::Jaar, value::year);
+    let indicator = raw.parse(C::Indicator, value::indicator);
+    let target = raw.count(C::Streefwaarde);
+    let (row, cells) = raw.keep::<C>();
     TargetRow {
         row,
         cells,
@@ -761,15 +805,10 @@ fn target_row(raw: Cells) -> TargetRow {
 }
 
 fn count_row(raw: Cells) -> CountRow {
-    let cells = &raw.values;
-    let pps_id = raw.check(0, value::pps_id(&cells[0]));
-    let month = raw.check(1, value::month(&cells[1]));
-    let values: [Parsed<i64>; 6] =
-        std::array::from_fn(|i| raw.check(i + 2, value::count(&cells[i + 2])));
-    let (row, cells) = (raw.row, raw.values);
-    // pps_id, periode and bedrijven_mkb are quoted by row-level rules.
-    let keep = |i: usize| matches!(i, 0 | 1 | 7) || unreadable(&values[i - 2]);
-    let cells = RawCells::sparse(cells, keep);
+    let pps_id = raw.text(CountColumn::PpsId);
+    let month = raw.parse(CountColumn::Periode, value::month);
+    let values = Measures(Measure::ALL.map(|m| raw.count(CountColumn::Measure(m))));
+    let (row, cells) = raw.keep::<CountColumn>();
     CountRow {
         row,
         cells,

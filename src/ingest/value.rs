@@ -9,7 +9,7 @@ use calamine::Data;
 use chrono::NaiveDate;
 
 use crate::ingest::header::normalise;
-use crate::model::{DUTCH_MONTHS, DUTCH_MONTHS_SHORT, Indicator, Month};
+use crate::model::{DUTCH_MONTHS, DUTCH_MONTHS_SHORT, Indicator, Measure, Month};
 use crate::regions::normalise_gemeente_code;
 
 /// The outcome of reading one cell as a typed value.
@@ -97,7 +97,12 @@ pub fn text(cell: &Data) -> Parsed<String> {
         Data::Error(_) => Parsed::Bad,
         c if is_blank(c) => Parsed::Empty,
         Data::String(s) => Parsed::Value(s.trim().to_owned()),
-        other => Parsed::Value(raw(other).trim().to_owned()),
+        // An ISO date or duration cell of only blanks (a hostile ods) is
+        // empty too, never an empty value.
+        other => match raw(other).trim() {
+            "" => Parsed::Empty,
+            t => Parsed::Value(t.to_owned()),
+        },
     }
 }
 
@@ -252,16 +257,18 @@ pub fn indicator(cell: &Data) -> Parsed<Indicator> {
     match text(cell) {
         Parsed::Value(t) => {
             let name = normalise(&t);
-            let name = match name.as_str() {
-                "students_bol" => "studenten_bol",
-                "students_bbl" => "studenten_bbl",
-                "students" => "studenten",
-                "workers" => "werkenden",
-                "jobseekers" => "werkzoekenden",
-                "participants" => "deelnemers",
-                "companies" => "bedrijven",
-                "companies_sme" => "bedrijven_mkb",
-                other => other,
+            // A count column's indicator answers to the column's aliases;
+            // the two derived indicators have English names of their own.
+            let name = match Measure::ALL
+                .iter()
+                .find(|m| m.spec().column.is_named(&name))
+            {
+                Some(m) => m.name(),
+                None => match name.as_str() {
+                    "students" => "studenten",
+                    "participants" => "deelnemers",
+                    other => other,
+                },
             };
             Indicator::target_from_name(name).map_or(Parsed::Bad, Parsed::Value)
         }

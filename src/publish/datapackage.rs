@@ -3,10 +3,12 @@
 //! `rejects_<P>.csv` for the ministry's loaders.
 //!
 //! Takes the period and the two written files (name and SHA-256); returns
-//! the descriptor as JSON. Every list in it is read from the code's own
-//! definitions (the export's and the rejects file's headers,
-//! [`Window::ALL`], [`Level::ALL`], [`Indicator::ALL`], [`Rule::ALL`]), so
-//! the description cannot drift from the files. The descriptor has no
+//! the descriptor as JSON. Each file's columns are declared here once, in
+//! file order ([`EXPORT_FIELDS`], [`REJECTS_FIELDS`]: type, description,
+//! what a value may be), and held to the files' headers by a test; every
+//! code list is read from the code's own definitions ([`Window::ALL`],
+//! [`Level::ALL`], [`Indicator::ALL`], [`Rule::ALL`]), so the description
+//! cannot drift from the files. The descriptor has no
 //! creation time and its keys are sorted, so the same inputs give the same
 //! bytes. Refuses nothing.
 //!
@@ -18,7 +20,6 @@
 use serde_json::{Value as Json, json};
 
 use super::manifest::Output;
-use super::{export, rejects};
 use crate::model::{Indicator, Level, Month, Window};
 use crate::validate::rules::Rule;
 
@@ -127,6 +128,79 @@ fn coded(field: Json, codes: &[(&str, &str)], ordered: bool) -> Json {
     field
 }
 
+/// One column of an output file, as the data package describes it: one
+/// declaration per column, in file order (a test holds them to the
+/// files' headers).
+struct Field {
+    name: &'static str,
+    /// The Frictionless field type.
+    kind: &'static str,
+    description: &'static str,
+    constraint: Constraint,
+}
+
+/// What a field's values may be, beyond its type.
+enum Constraint {
+    /// Anything of the type, also empty.
+    Free,
+    /// Never empty.
+    Required,
+    /// Empty, or at least this (a `number` is written with `.`).
+    AtLeast(i64),
+    /// `true` or `false`, never empty.
+    Boolean,
+    /// One of a code list, never empty: `categories` (with the list's
+    /// labels when `labelled`, else the bare codes) and an `enum`.
+    Codes {
+        list: fn() -> Vec<(&'static str, &'static str)>,
+        ordered: bool,
+        labelled: bool,
+    },
+}
+
+impl Field {
+    fn json(&self) -> Json {
+        let field = json!({"name": self.name, "type": self.kind, "description": self.description});
+        match self.constraint {
+            Constraint::Free => field,
+            Constraint::Required => {
+                let mut f = field;
+                f["constraints"] = json!({"required": true});
+                f
+            }
+            Constraint::AtLeast(minimum) => {
+                let mut f = field;
+                if self.kind == "number" {
+                    f["decimalChar"] = json!(".");
+                }
+                f["constraints"] = json!({ "minimum": minimum });
+                f
+            }
+            Constraint::Boolean => {
+                let mut f = field;
+                f["trueValues"] = json!(["true"]);
+                f["falseValues"] = json!(["false"]);
+                f["constraints"] = json!({"required": true});
+                f
+            }
+            Constraint::Codes {
+                list,
+                ordered,
+                labelled,
+            } => {
+                let codes = list();
+                let mut f = coded(field, &codes, ordered);
+                if !labelled {
+                    // The codes are their own labels: no label is clearer
+                    // than the code and the message beside it.
+                    f["categories"] = json!(codes.iter().map(|(c, _)| *c).collect::<Vec<_>>());
+                }
+                f
+            }
+        }
+    }
+}
+
 fn window_label(window: Window) -> &'static str {
     match window {
         Window::Maand => "de verslagmaand",
@@ -135,217 +209,210 @@ fn window_label(window: Window) -> &'static str {
     }
 }
 
-/// The field definition of one export column.
-fn export_field(name: &str) -> Json {
-    let windows: Vec<(&str, &str)> = Window::ALL
+fn windows() -> Vec<(&'static str, &'static str)> {
+    Window::ALL
         .iter()
         .map(|w| (w.name(), window_label(*w)))
-        .collect();
-    let levels: Vec<(&str, &str)> = Level::ALL
+        .collect()
+}
+
+fn levels() -> Vec<(&'static str, &'static str)> {
+    Level::ALL
         .iter()
         .map(|l| (l.name(), super::report::level_sheet_name(*l)))
-        .collect();
-    let indicators: Vec<(&str, &str)> = Indicator::ALL
+        .collect()
+}
+
+fn indicators() -> Vec<(&'static str, &'static str)> {
+    Indicator::ALL
         .iter()
         .map(|i| (i.name(), super::report::indicator_label(*i)))
-        .collect();
-    let field = |kind: &str, description: &str| json!({"name": name, "type": kind, "description": description});
-    match name {
-        "periode" => {
-            let mut f = field(
-                "yearmonth",
-                "De verslagperiode (JJJJ-MM), gelijk op elke regel.",
-            );
-            f["constraints"] = json!({"required": true});
-            f
-        }
-        "venster" => coded(
-            field("string", "Het venster waarover de waarde gaat."),
-            &windows,
-            true,
-        ),
-        "niveau" => coded(
-            field(
-                "string",
-                "Het regioniveau, van groot naar klein. regiogroep komt alleen voor als de configuratie \
+        .collect()
+}
+
+fn statuses() -> Vec<(&'static str, &'static str)> {
+    STATUS.to_vec()
+}
+
+fn rule_codes() -> Vec<(&'static str, &'static str)> {
+    Rule::ALL.iter().map(|r| (r.code(), r.code())).collect()
+}
+
+/// The columns of `kpi_export_<P>.csv`.
+const EXPORT_FIELDS: [Field; 12] = [
+    Field {
+        name: "periode",
+        kind: "yearmonth",
+        description: "De verslagperiode (JJJJ-MM), gelijk op elke regel.",
+        constraint: Constraint::Required,
+    },
+    Field {
+        name: "venster",
+        kind: "string",
+        description: "Het venster waarover de waarde gaat.",
+        constraint: Constraint::Codes {
+            list: windows,
+            ordered: true,
+            labelled: true,
+        },
+    },
+    Field {
+        name: "niveau",
+        kind: "string",
+        description: "Het regioniveau, van groot naar klein. regiogroep komt alleen voor als de configuratie \
                  regiogroepen definieert.",
-            ),
-            &levels,
-            true,
-        ),
-        "regio_code" => {
-            let mut f = field(
-                "string",
-                "De code van de regio: NL, LD.., PV.., AM.., de code van een regiogroep, de naam van \
+        constraint: Constraint::Codes {
+            list: levels,
+            ordered: true,
+            labelled: true,
+        },
+    },
+    Field {
+        name: "regio_code",
+        kind: "string",
+        description: "De code van de regio: NL, LD.., PV.., AM.., de code van een regiogroep, de naam van \
                  een consortium, of de pps_id. Begint de code met =, +, -, @, een tab of een carriage \
                  return, dan staat er een ' voor.",
-            );
-            f["constraints"] = json!({"required": true});
-            f
-        }
-        "regio_naam" => {
-            let mut f = field(
-                "string",
-                "De naam van de regio (bij pps de naam van de PPS). Zelfde bescherming met ' als \
+        constraint: Constraint::Required,
+    },
+    Field {
+        name: "regio_naam",
+        kind: "string",
+        description: "De naam van de regio (bij pps de naam van de PPS). Zelfde bescherming met ' als \
                  regio_code.",
-            );
-            f["constraints"] = json!({"required": true});
-            f
-        }
-        "indicator" => coded(
-            field(
-                "string",
-                "De indicator: aantallen (studenten_bol tot en met bedrijven_mkb, pps_actief) of \
+        constraint: Constraint::Required,
+    },
+    Field {
+        name: "indicator",
+        kind: "string",
+        description: "De indicator: aantallen (studenten_bol tot en met bedrijven_mkb, pps_actief) of \
                  percentages (mkb_aandeel_pct, aanlevering_pct).",
-            ),
-            &indicators,
-            true,
-        ),
-        "waarde" => {
-            let mut f = field(
-                "number",
-                "De waarde: een geheel getal voor aantallen (studenten_bol tot en met bedrijven_mkb, \
+        constraint: Constraint::Codes {
+            list: indicators,
+            ordered: true,
+            labelled: true,
+        },
+    },
+    Field {
+        name: "waarde",
+        kind: "number",
+        description: "De waarde: een geheel getal voor aantallen (studenten_bol tot en met bedrijven_mkb, \
                  pps_actief), een percentage met één decimaal voor mkb_aandeel_pct en aanlevering_pct. \
                  Leeg betekent: status C (vertrouwelijk, onderdrukt), status M (de PPS heeft in dit \
                  venster geen geaccepteerde aanlevering), of bij status F een percentage zonder \
                  noemer (niet van toepassing: bedrijven is 0, of er werd niets verwacht).",
-            );
-            f["decimalChar"] = json!(".");
-            f["constraints"] = json!({"minimum": 0});
-            f
-        }
-        "doel" => {
-            let mut f = field(
-                "integer",
-                "Het jaardoel (som van de streefwaarden van de PPS'en in de regio), alleen in venster \
+        constraint: Constraint::AtLeast(0),
+    },
+    Field {
+        name: "doel",
+        kind: "integer",
+        description: "Het jaardoel (som van de streefwaarden van de PPS'en in de regio), alleen in venster \
                  jtd en voor aantallen; ook gepubliceerd als waarde onderdrukt is. Leeg: geen doel of \
                  niet van toepassing.",
-            );
-            f["constraints"] = json!({"minimum": 0});
-            f
-        }
-        "realisatie_pct" => {
-            let mut f = field(
-                "number",
-                "Waarde over de PPS'en met een doel gedeeld door doel, maal 100, één decimaal. Leeg: \
+        constraint: Constraint::AtLeast(0),
+    },
+    Field {
+        name: "realisatie_pct",
+        kind: "number",
+        description: "Waarde over de PPS'en met een doel gedeeld door doel, maal 100, één decimaal. Leeg: \
                  geen doel, niet van toepassing, of onderdrukt (status C, of omdat het een onderdrukte \
                  waarde zou verraden).",
-            );
-            f["decimalChar"] = json!(".");
-            f["constraints"] = json!({"minimum": 0});
-            f
-        }
-        "groei_pct" => {
-            let mut f = field(
-                "number",
-                "Groei ten opzichte van hetzelfde venster twaalf maanden eerder, in procent, één \
+        constraint: Constraint::AtLeast(0),
+    },
+    Field {
+        name: "groei_pct",
+        kind: "number",
+        description: "Groei ten opzichte van hetzelfde venster twaalf maanden eerder, in procent, één \
                  decimaal (vensters maand en jtd). Leeg: de waarde een jaar eerder is 0, niet van \
                  toepassing, of onderdrukt (deze regel of de regel een jaar eerder is vertrouwelijk).",
-            );
-            f["decimalChar"] = json!(".");
-            f["constraints"] = json!({"minimum": -100});
-            f
-        }
-        "onderdrukt" => {
-            let mut f = field(
-                "boolean",
-                "true precies als status C is: waarde, realisatie_pct en groei_pct zijn dan leeg.",
-            );
-            f["trueValues"] = json!(["true"]);
-            f["falseValues"] = json!(["false"]);
-            f["constraints"] = json!({"required": true});
-            f
-        }
-        "status" => coded(
-            field(
-                "string",
-                "Waarom waarde is wat hij is: F gepubliceerd, C vertrouwelijk (onderdrukt), M ontbreekt \
+        constraint: Constraint::AtLeast(-100),
+    },
+    Field {
+        name: "onderdrukt",
+        kind: "boolean",
+        description: "true precies als status C is: waarde, realisatie_pct en groei_pct zijn dan leeg.",
+        constraint: Constraint::Boolean,
+    },
+    Field {
+        name: "status",
+        kind: "string",
+        description: "Waarom waarde is wat hij is: F gepubliceerd, C vertrouwelijk (onderdrukt), M ontbreekt \
                  (SDMX-codes). De export zegt niet waarom een cel C is.",
-            ),
-            &STATUS,
-            false,
-        ),
-        _ => field("string", ""),
-    }
-}
+        constraint: Constraint::Codes {
+            list: statuses,
+            ordered: false,
+            labelled: true,
+        },
+    },
+];
+
+/// The columns of `rejects_<P>.csv`.
+const REJECTS_FIELDS: [Field; 7] = [
+    Field {
+        name: "bestand",
+        kind: "string",
+        description: "Het bestand, relatief aan de invoermap, met / als scheidingsteken.",
+        constraint: Constraint::Required,
+    },
+    Field {
+        name: "blad",
+        kind: "string",
+        description: "Het werkblad. Leeg bij een CSV-bestand en bij een onleesbaar bestand.",
+        constraint: Constraint::Free,
+    },
+    Field {
+        name: "rij",
+        kind: "integer",
+        description: "Het rijnummer zoals een spreadsheet het toont (vanaf 1, titelrijen meegeteld). Leeg \
+                 bij een onleesbaar bestand.",
+        constraint: Constraint::AtLeast(1),
+    },
+    Field {
+        name: "kolom",
+        kind: "string",
+        description: "De kolomkop zoals aangetroffen (of de naam uit het contract als de kolom ontbreekt). Leeg \
+             bij een onleesbaar bestand.",
+        constraint: Constraint::Free,
+    },
+    Field {
+        name: "waarde",
+        kind: "string",
+        description: "De oorspronkelijke celwaarde, ingekort tot 1000 tekens. Leeg als de cel leeg is of de \
+             kolom ontbreekt.",
+        constraint: Constraint::Free,
+    },
+    Field {
+        name: "regel",
+        kind: "string",
+        description: "De code van de overtreden regel.",
+        constraint: Constraint::Codes {
+            list: rule_codes,
+            ordered: false,
+            labelled: false,
+        },
+    },
+    Field {
+        name: "melding",
+        kind: "string",
+        description: "Wat er mis is en hoe het te herstellen, in het Nederlands.",
+        constraint: Constraint::Required,
+    },
+];
 
 fn export_schema() -> Json {
     json!({
         "$schema": SCHEMA_PROFILE,
-        "fields": export::HEADER.iter().map(|name| export_field(name)).collect::<Vec<_>>(),
+        "fields": EXPORT_FIELDS.iter().map(Field::json).collect::<Vec<_>>(),
         "fieldsMatch": "exact",
         "missingValues": [""],
         "primaryKey": ["venster", "niveau", "regio_code", "indicator"],
     })
 }
 
-/// The field definition of one rejects column.
-fn rejects_field(name: &str) -> Json {
-    let field = |kind: &str, description: &str, required: bool| {
-        let mut f = json!({"name": name, "type": kind, "description": description});
-        if required {
-            f["constraints"] = json!({"required": true});
-        }
-        f
-    };
-    match name {
-        "bestand" => field(
-            "string",
-            "Het bestand, relatief aan de invoermap, met / als scheidingsteken.",
-            true,
-        ),
-        "blad" => field(
-            "string",
-            "Het werkblad. Leeg bij een CSV-bestand en bij een onleesbaar bestand.",
-            false,
-        ),
-        "rij" => {
-            let mut f = field(
-                "integer",
-                "Het rijnummer zoals een spreadsheet het toont (vanaf 1, titelrijen meegeteld). Leeg \
-                 bij een onleesbaar bestand.",
-                false,
-            );
-            f["constraints"] = json!({"minimum": 1});
-            f
-        }
-        "kolom" => field(
-            "string",
-            "De kolomkop zoals aangetroffen (of de naam uit het contract als de kolom ontbreekt). Leeg \
-             bij een onleesbaar bestand.",
-            false,
-        ),
-        "waarde" => field(
-            "string",
-            "De oorspronkelijke celwaarde, ingekort tot 1000 tekens. Leeg als de cel leeg is of de \
-             kolom ontbreekt.",
-            false,
-        ),
-        "regel" => {
-            let codes: Vec<(&str, &str)> = Rule::ALL.iter().map(|r| (r.code(), r.code())).collect();
-            let mut f = coded(
-                field("string", "De code van de overtreden regel.", true),
-                &codes,
-                false,
-            );
-            // The codes are their own labels: no label is clearer than the
-            // code and the message beside it.
-            f["categories"] = json!(codes.iter().map(|(c, _)| *c).collect::<Vec<_>>());
-            f
-        }
-        "melding" => field(
-            "string",
-            "Wat er mis is en hoe het te herstellen, in het Nederlands.",
-            true,
-        ),
-        _ => field("string", "", false),
-    }
-}
-
 fn rejects_schema() -> Json {
     json!({
         "$schema": SCHEMA_PROFILE,
-        "fields": rejects::HEADER.iter().map(|name| rejects_field(name)).collect::<Vec<_>>(),
+        "fields": REJECTS_FIELDS.iter().map(Field::json).collect::<Vec<_>>(),
         "fieldsMatch": "exact",
         "missingValues": [""],
     })
@@ -353,6 +420,7 @@ fn rejects_schema() -> Json {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{export, rejects};
     use super::*;
 
     fn descriptor() -> Json {

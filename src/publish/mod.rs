@@ -1,6 +1,11 @@
 //! Publishing: the outputs of one period, written to a staging folder next
 //! to `<output>/<P>/` and swapped into place only when complete.
 //!
+//! [`publish`] is the stage: one [`Output`] per kind of file (export,
+//! report, rejects, feedback workbooks, data package, manifest), written
+//! into a [`Staging`] folder and committed. This file holds what makes it
+//! safe: the lock, the staging folder and its swap, and recovery.
+//!
 //! A run holds `<output>/.pps-monitor.lock` (an OS file lock, released when
 //! the process ends, so a killed run never blocks the next one) from before
 //! it reads the first input until it has published. A failed run removes its
@@ -35,9 +40,14 @@ pub mod export;
 pub mod fault;
 pub mod feedback;
 pub mod manifest;
+mod outputs;
 pub mod rejects;
 pub mod report;
 pub mod template;
+
+pub use outputs::{
+    DataPackage, Export, Feedback, Manifest, Output, Published, Rejects, Report, Results, publish,
+};
 
 use std::fs::{self, File, TryLockError};
 use std::io::{self, BufWriter, Read, Write};
@@ -50,7 +60,6 @@ use crate::error::Error;
 use crate::ingest::hex;
 use crate::model::Month;
 use fault::{Faults, Point};
-use manifest::Output;
 
 /// A text field that a spreadsheet would read as a formula gets a leading
 /// `'` (contract sections 7 and 8). Numeric fields are never guarded:
@@ -275,6 +284,63 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> &str {
         .unwrap_or("no message")
 }
 
+/// Lets `fill` create the file at `path`, then makes it durable and
+/// returns its SHA-256 (hex). A writer that panics (rust_xlsxwriter does on
+/// a full disk) is an error like any other: the panic stops here.
+fn write_durably(
+    path: &Path,
+    fill: impl FnOnce(&Path) -> Result<(), String>,
+) -> Result<String, String> {
+    match panic::catch_unwind(AssertUnwindSafe(|| fill(path))) {
+        Ok(written) => written?,
+        Err(payload) => {
+            return Err(format!(
+                "the writer stopped: {}",
+                panic_text(payload.as_ref())
+            ));
+        }
+    }
+    let bytes = fs::read(path).map_err(|e| e.to_string())?;
+    File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| e.to_string())?;
+    Ok(hex(&Sha256::digest(&bytes)))
+}
+
+/// Writes one file outside a period folder (the submission template) so
+/// that `path` is either the previous file or the complete new one:
+/// `fill` writes `<path>.partial` beside it, which is made durable and
+/// renamed over `path`. Creates the folder if needed; on any error the
+/// partial file is removed and `path` is untouched.
+pub fn write_atomically(
+    path: &Path,
+    fill: impl FnOnce(&Path) -> Result<(), String>,
+) -> Result<(), Error> {
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(folder).map_err(|source| Error::Io {
+        path: folder.to_path_buf(),
+        action: "create the folder",
+        source,
+    })?;
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let written = write_durably(&partial, fill)
+        .and_then(|_| fs::rename(&partial, path).map_err(|e| e.to_string()));
+    if let Err(message) = written {
+        let _ = fs::remove_file(&partial);
+        return Err(Error::Output {
+            path: path.to_path_buf(),
+            message,
+        });
+    }
+    let _ = sync_dir(folder);
+    Ok(())
+}
+
 /// The folder a run writes into before it is published.
 #[derive(Debug)]
 pub struct Staging {
@@ -283,7 +349,6 @@ pub struct Staging {
     target: PathBuf,
     /// `<P>-<pid>`, the tail of this run's staging, retired and trash names.
     tag: String,
-    outputs: Vec<Output>,
     committed: bool,
     faults: Faults,
 }
@@ -303,31 +368,19 @@ impl Staging {
             dir,
             target: output.join(period.to_string()),
             tag,
-            outputs: Vec::new(),
             committed: false,
             faults: faults.clone(),
         })
     }
 
-    /// Writes one output file through a buffered writer and records it.
-    pub fn write<E: std::fmt::Display>(
-        &mut self,
-        name: &str,
-        fill: impl FnOnce(&mut BufWriter<File>) -> Result<(), E>,
-    ) -> Result<(), Error> {
-        let output = self.file(name, fill)?;
-        self.record(output);
-        Ok(())
-    }
-
     /// Writes one output file through a buffered writer and returns its
-    /// checksum without recording it: takes `&self`, so several files can
-    /// be written side by side and recorded after, in a fixed order.
+    /// checksum: takes `&self`, so several files can be written side by
+    /// side.
     pub fn file<E: std::fmt::Display>(
         &self,
         name: &str,
         fill: impl FnOnce(&mut BufWriter<File>) -> Result<(), E>,
-    ) -> Result<Output, Error> {
+    ) -> Result<manifest::Output, Error> {
         self.file_at_path(name, |path| {
             let mut w = BufWriter::new(File::create(path).map_err(|e| e.to_string())?);
             fill(&mut w).map_err(|e| e.to_string())?;
@@ -337,14 +390,12 @@ impl Staging {
 
     /// Lets `fill` create the file at the given path (for writers that want
     /// a path, such as the xlsx writer), makes it durable and returns its
-    /// checksum without recording it. A writer that panics (rust_xlsxwriter
-    /// does on a full disk) is an error like any other: the panic stops
-    /// here.
+    /// checksum.
     pub fn file_at_path(
         &self,
         name: &str,
         fill: impl FnOnce(&Path) -> Result<(), String>,
-    ) -> Result<Output, Error> {
+    ) -> Result<manifest::Output, Error> {
         let path = self.dir.join(name);
         let fail = |message: String| Error::Output {
             path: self.target.join(name),
@@ -356,38 +407,15 @@ impl Staging {
         if self.faults.full_disk(name) {
             std::os::unix::fs::symlink("/dev/full", &path).map_err(|e| fail(e.to_string()))?;
         }
-        let written = panic::catch_unwind(AssertUnwindSafe(|| {
+        let sha256 = write_durably(&path, |path| {
             self.faults.writing(name);
-            fill(&path)
-        }));
-        match written {
-            Ok(written) => written.map_err(fail)?,
-            Err(payload) => {
-                return Err(fail(format!(
-                    "the writer stopped: {}",
-                    panic_text(payload.as_ref())
-                )));
-            }
-        }
-        let bytes = fs::read(&path).map_err(|e| fail(e.to_string()))?;
-        File::open(&path)
-            .and_then(|f| f.sync_all())
-            .map_err(|e| fail(e.to_string()))?;
-        Ok(Output {
-            path: name.to_owned(),
-            sha256: hex(&Sha256::digest(&bytes)),
+            fill(path)
         })
-    }
-
-    /// Adds a written file to the outputs (the manifest lists them in this
-    /// order).
-    pub fn record(&mut self, output: Output) {
-        self.outputs.push(output);
-    }
-
-    /// The files written so far, with checksums.
-    pub fn outputs(&self) -> &[Output] {
-        &self.outputs
+        .map_err(fail)?;
+        Ok(manifest::Output {
+            path: name.to_owned(),
+            sha256,
+        })
     }
 
     pub fn target(&self) -> &Path {
@@ -507,6 +535,49 @@ mod tests {
         assert_eq!(left, [".retired-notes", "2026-01", "2026-02"]);
         // A second recovery has nothing to do.
         assert!(recover(out, &Faults::default()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn an_atomic_write_leaves_the_previous_file_whole_when_the_writer_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sjabloon.xlsx");
+        fs::write(&path, "previous").unwrap();
+        let names = || -> Vec<String> {
+            let mut names: Vec<String> = fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
+            names.sort();
+            names
+        };
+        let half = |partial: &Path| -> Result<(), String> {
+            fs::write(partial, "half").map_err(|e| e.to_string())?;
+            Err("disk full".to_owned())
+        };
+        let err = write_atomically(&path, half).unwrap_err().to_string();
+        assert!(
+            err.contains("sjabloon.xlsx") && err.contains("disk full"),
+            "{err}"
+        );
+        let err = write_atomically(&path, |partial| {
+            fs::write(partial, "half").unwrap();
+            panic!("the writer's own panic");
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("the writer's own panic"), "{err}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "previous");
+        assert_eq!(names(), ["sjabloon.xlsx"], "no partial file left");
+
+        write_atomically(&dir.path().join("nieuw/sjabloon.xlsx"), |partial| {
+            fs::write(partial, "new").map_err(|e| e.to_string())
+        })
+        .unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.path().join("nieuw/sjabloon.xlsx")).unwrap(),
+            "new"
+        );
+        assert_eq!(names(), ["nieuw", "sjabloon.xlsx"]);
     }
 
     #[test]

@@ -8,14 +8,19 @@
 //!   on the count columns (whole numbers ≥ 0), a drop-down of the known
 //!   pps_ids, an input message on every column saying what goes in it
 //!   (the period's accepted spellings among them); text format on the
-//!   key columns so that `2026-10` stays as typed.
+//!   key columns so that `2026-10` stays as typed. Columns, their kinds,
+//!   labels, help texts and examples all come from
+//!   [`crate::schema::COUNTS`].
 //! - `Toelichting`: instructions in Dutch and the list of known pps_ids.
 //!   It is written so that ingest never takes it for a table: no row holds
 //!   more than one column name (a filled-in template gives one "Blad
 //!   genegeerd" warning for it, nothing more).
 //!
-//! A filled-in template is the same workbook with rows added; [`workbook`]
-//! hands out the unsaved workbook so tests can do exactly that.
+//! [`register_ids`] finds the pps_ids for the drop-down list (the register
+//! the job's input folder holds, validated like a run), [`save`] writes the
+//! file atomically. A filled-in template is the same workbook with rows
+//! added; [`workbook`] hands out the unsaved workbook so tests can do
+//! exactly that.
 
 use std::path::Path;
 
@@ -25,7 +30,10 @@ use rust_xlsxwriter::{
     utility::row_col_to_cell_absolute,
 };
 
-use crate::model::COUNT_COLUMNS;
+use crate::config::{Job, PeriodChoice};
+use crate::error::Error;
+use crate::schema::{COUNTS, CountColumn, Kind, Measure, TableColumn};
+use crate::{ingest, validate};
 
 /// The sheet partnerships fill in.
 pub const COUNTS_SHEET: &str = "counts";
@@ -36,55 +44,56 @@ pub const INSTRUCTIONS_SHEET: &str = "Toelichting";
 /// a partnership sends in a lifetime, small enough to keep the file light.
 const ROWS: u32 = 5000;
 
+/// Row (0-based) of the instruction sheet where the column list starts,
+/// one column per row (from [`COUNTS`]), below its section title.
+const COLUMNS_ROW: u32 = 10;
+
+/// Row of the example row's section, below the column list.
+const EXAMPLE_ROW: u32 = COLUMNS_ROW + 1 + COUNTS.columns.len() as u32 + 1;
+
 /// Row (0-based) of the instruction sheet where the list of known
 /// pps_ids starts, below everything else.
-const ID_LIST_ROW: u32 = 30;
+const ID_LIST_ROW: u32 = EXAMPLE_ROW + 10;
 
 /// Width of the instruction column, in characters.
 const INSTRUCTION_WIDTH: usize = 110;
 
-/// What each column means, for the input message (at most 255 characters)
-/// and the instruction sheet.
-const MEANING: [(&str, &str); 8] = [
-    (
-        "Uw PPS",
-        "De code van uw PPS zoals in het register (kies uit de lijst).",
-    ),
-    (
-        "Periode",
-        "De maand waarover u rapporteert, bij voorkeur als JJJJ-MM (bijv. 2026-10). Ook goed: okt 2026, oktober 2026, 10-2026, 10/2026, 2026M10 of een datum in die maand.",
-    ),
-    (
-        "Studenten bol",
-        "Aantal mbo-studenten (bol) dat deze maand in uw programma is gestart. Geheel getal, 0 of meer.",
-    ),
-    (
-        "Studenten bbl",
-        "Aantal mbo-studenten (bbl) dat deze maand is gestart. Geheel getal, 0 of meer.",
-    ),
-    (
-        "Werkenden",
-        "Aantal werkenden dat deze maand met bij- of omscholing is gestart. Geheel getal, 0 of meer.",
-    ),
-    (
-        "Werkzoekenden",
-        "Aantal werkzoekenden dat deze maand is gestart. Geheel getal, 0 of meer.",
-    ),
-    (
-        "Bedrijven",
-        "Aantal bedrijven dat aan het eind van de maand meedoet (de stand, niet de nieuwe). Geheel getal, 0 of meer.",
-    ),
-    (
-        "Bedrijven mkb",
-        "Daarvan mkb-bedrijven: niet meer dan het aantal bedrijven. Geheel getal, 0 of meer.",
-    ),
-];
+/// The valid pps_ids of the register in the job's input folder, in
+/// pps_id order, read and validated as a run would (a rejected register
+/// row is not offered). `Ok(None)`: there is no input folder, or no
+/// register in it; the template then asks partnerships to type their id.
+/// Anything else that stops the reading (an input folder that cannot be
+/// listed, say) is the error.
+pub fn register_ids(job: &Job) -> Result<Option<Vec<String>>, Error> {
+    let ingested = match ingest::read(&job.input, Some(&job.output), &job.limits, &|_| {}) {
+        Err(Error::MissingInput { .. }) => return Ok(None),
+        read => read?,
+    };
+    // The register's rules do not depend on the period.
+    let period = PeriodChoice::Month(job.current_month);
+    match validate::check(&ingested, &job.regions, period, job.current_month) {
+        Ok(validated) => Ok(Some(
+            validated
+                .accepted
+                .partnerships
+                .into_iter()
+                .map(|p| p.pps_id)
+                .collect(),
+        )),
+        Err(Error::NoRegister { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
 
-/// Writes the template to `path`.
-pub fn write(path: &Path, pps_ids: &[String]) -> Result<(), String> {
-    workbook(pps_ids)
-        .and_then(|mut w| w.save(path))
-        .map_err(|e| format!("cannot write the template: {e}"))
+/// Writes the template, with `pps_ids` as the drop-down list (none: no
+/// list), to `path`: the previous file stays until the new one is
+/// complete (see [`super::write_atomically`]).
+pub fn save(path: &Path, pps_ids: &[String]) -> Result<(), Error> {
+    super::write_atomically(path, |partial| {
+        workbook(pps_ids)
+            .and_then(|mut w| w.save(partial))
+            .map_err(|e| format!("cannot write the template: {e}"))
+    })
 }
 
 /// The template as an unsaved workbook: `counts` first (and active), then
@@ -116,14 +125,23 @@ fn counts(pps_ids: &[String]) -> Result<Worksheet, XlsxError> {
         .set_align(FormatAlign::Center);
     let text = Format::new().set_num_format("@");
     let whole = Format::new().set_num_format("0");
-    for (c, column) in COUNT_COLUMNS.iter().enumerate() {
+    for (c, column) in COUNTS.columns.iter().enumerate() {
         let c = c as u16;
         ws.write_string_with_format(0, c, column.name, &header)?;
-        let (width, format) = if c < 2 { (16, &text) } else { (15, &whole) };
+        let (width, format) = if column.kind == Kind::Count {
+            (15, &whole)
+        } else {
+            (16, &text)
+        };
         ws.set_column_width(c, width)?;
         ws.set_column_format(c, format)?;
     }
-    ws.set_freeze_panes(1, 2)?;
+    // The keys stay in view while scrolling through the numbers.
+    let keys = CountColumn::ALL
+        .iter()
+        .take_while(|c| !matches!(c, CountColumn::Measure(_)))
+        .count();
+    ws.set_freeze_panes(1, keys as u16)?;
     ws.set_repeat_rows(0, 0)?;
     ws.set_landscape()
         .set_paper_size(9)
@@ -131,53 +149,46 @@ fn counts(pps_ids: &[String]) -> Result<Worksheet, XlsxError> {
     ws.set_tab_color(0x1F_4E_79);
     ws.set_active(true);
 
-    // pps_id: the register's ids as a drop-down when known. The list lives
-    // on the instruction sheet (a list typed into the rule is limited to
-    // 255 characters). Only a warning on other values: a partnership
-    // added to the register after this template was made must still be
-    // able to type its id.
-    let (title, meaning) = MEANING[0];
-    let pps = if pps_ids.is_empty() {
-        DataValidation::new().allow_any_value()
-    } else {
-        let first = row_col_to_cell_absolute(ID_LIST_ROW + 1, 0);
-        let last = row_col_to_cell_absolute(ID_LIST_ROW + pps_ids.len() as u32, 0);
-        DataValidation::new()
-            .allow_list_formula(Formula::new(format!(
-                "={INSTRUCTIONS_SHEET}!{first}:{last}"
-            )))
-            .set_error_style(DataValidationErrorStyle::Warning)
-            .set_error_title("Onbekende pps_id")?
-            .set_error_message(
-                "Deze pps_id staat niet in het register waarmee dit sjabloon is gemaakt. \
-                 Controleer de schrijfwijze; een nieuwe PPS meldt u bij het programmabureau.",
-            )?
-    };
-    ws.add_data_validation(
-        1,
-        0,
-        ROWS,
-        0,
-        &pps.set_input_title(title)?.set_input_message(meaning)?,
-    )?;
-
-    let (title, meaning) = MEANING[1];
-    let period = DataValidation::new()
-        .allow_any_value()
-        .set_input_title(title)?
-        .set_input_message(meaning)?;
-    ws.add_data_validation(1, 1, ROWS, 1, &period)?;
-
-    for (c, (title, meaning)) in MEANING.iter().enumerate().skip(2) {
-        let count = DataValidation::new()
-            .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))
-            .set_input_title(*title)?
-            .set_input_message(*meaning)?
-            .set_error_title("Geen geldig aantal")?
-            .set_error_message("Vul een geheel getal in van 0 of meer, zonder decimalen.")?;
-        ws.add_data_validation(1, c as u16, ROWS, c as u16, &count)?;
+    for (c, column) in COUNTS.columns.iter().enumerate() {
+        let rule = validation(column.kind, pps_ids)?
+            .set_input_title(column.label)?
+            .set_input_message(column.help)?;
+        let c = c as u16;
+        ws.add_data_validation(1, c, ROWS, c, &rule)?;
     }
     Ok(ws)
+}
+
+/// The input check of a column of `kind`: whole numbers ≥ 0 for counts,
+/// the known pps_ids as a drop-down, anything else (the period's
+/// spellings are too many for a rule; ingest checks them).
+fn validation(kind: Kind, pps_ids: &[String]) -> Result<DataValidation, XlsxError> {
+    Ok(match kind {
+        // The register's ids as a drop-down when known. The list lives on
+        // the instruction sheet (a list typed into the rule is limited to
+        // 255 characters). Only a warning on other values: a partnership
+        // added to the register after this template was made must still
+        // be able to type its id.
+        Kind::PpsId if !pps_ids.is_empty() => {
+            let first = row_col_to_cell_absolute(ID_LIST_ROW + 1, 0);
+            let last = row_col_to_cell_absolute(ID_LIST_ROW + pps_ids.len() as u32, 0);
+            DataValidation::new()
+                .allow_list_formula(Formula::new(format!(
+                    "={INSTRUCTIONS_SHEET}!{first}:{last}"
+                )))
+                .set_error_style(DataValidationErrorStyle::Warning)
+                .set_error_title("Onbekende pps_id")?
+                .set_error_message(
+                    "Deze pps_id staat niet in het register waarmee dit sjabloon is gemaakt. \
+                     Controleer de schrijfwijze; een nieuwe PPS meldt u bij het programmabureau.",
+                )?
+        }
+        Kind::Count => DataValidation::new()
+            .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))
+            .set_error_title("Geen geldig aantal")?
+            .set_error_message("Vul een geheel getal in van 0 of meer, zonder decimalen.")?,
+        _ => DataValidation::new().allow_any_value(),
+    })
 }
 
 fn instructions(pps_ids: &[String]) -> Result<Worksheet, XlsxError> {
@@ -220,22 +231,27 @@ fn instructions(pps_ids: &[String]) -> Result<Worksheet, XlsxError> {
 
     // One column name per row, never two in a row: a row with both pps_id
     // and periode would make ingest read this sheet as a counts table.
-    ws.write_string_with_format(10, 0, "Kolommen", &section)?;
-    for (i, (column, (_, meaning))) in COUNT_COLUMNS.iter().zip(MEANING).enumerate() {
-        let row = 11 + i as u32;
+    ws.write_string_with_format(COLUMNS_ROW, 0, "Kolommen", &section)?;
+    for (i, column) in COUNTS.columns.iter().enumerate() {
+        let row = COLUMNS_ROW + 1 + i as u32;
         ws.write_string_with_format(row, 0, column.name, &name)?;
-        wrapped(&mut ws, row, meaning, &wrap)?;
+        wrapped(&mut ws, row, column.help, &wrap)?;
     }
-    ws.write_string_with_format(20, 0, "Voorbeeldregel", &section)?;
+    ws.write_string_with_format(EXAMPLE_ROW, 0, "Voorbeeldregel", &section)?;
+    ws.write_string(EXAMPLE_ROW + 1, 0, example_row())?;
+    let english: Vec<&str> = COUNTS
+        .columns
+        .iter()
+        .filter_map(|c| c.aliases.first().copied())
+        .take(3)
+        .collect();
     ws.write_string(
-        21,
+        EXAMPLE_ROW + 3,
         0,
-        "PPS-001  |  2026-10  |  12  |  3  |  5  |  0  |  8  |  6   (pps_id, periode, dan de zes aantallen in de volgorde van de kopregel)",
-    )?;
-    ws.write_string(
-        23,
-        0,
-        "Engelse kolomnamen (partnership_id, period, students_bol, …) worden ook herkend; extra kolommen worden genegeerd.",
+        format!(
+            "Engelse kolomnamen ({}, …) worden ook herkend; extra kolommen worden genegeerd.",
+            english.join(", ")
+        ),
     )?;
 
     ws.write_string_with_format(ID_LIST_ROW, 0, "Bekende pps_id's", &section)?;
@@ -256,6 +272,34 @@ fn instructions(pps_ids: &[String]) -> Result<Worksheet, XlsxError> {
         }
     }
     Ok(ws)
+}
+
+/// `PPS-001  |  2026-10  |  12  |  …   (pps_id, periode, dan de zes
+/// aantallen in de volgorde van de kopregel)`: the declared examples.
+fn example_row() -> String {
+    let values: Vec<&str> = COUNTS.columns.iter().map(|c| c.example).collect();
+    let keys: Vec<&str> = CountColumn::ALL
+        .iter()
+        .filter(|c| !matches!(c, CountColumn::Measure(_)))
+        .map(|c| c.spec().name)
+        .collect();
+    format!(
+        "{}   ({}, dan de {} aantallen in de volgorde van de kopregel)",
+        values.join("  |  "),
+        keys.join(", "),
+        dutch_number(Measure::COUNT)
+    )
+}
+
+/// `6` → `zes`, for the small numbers a sentence spells out.
+fn dutch_number(n: usize) -> String {
+    const WORDS: [&str; 13] = [
+        "nul", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien",
+        "elf", "twaalf",
+    ];
+    WORDS
+        .get(n)
+        .map_or_else(|| n.to_string(), |w| (*w).to_owned())
 }
 
 /// Writes wrapped text in column B and makes the row tall enough: office

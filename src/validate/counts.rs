@@ -8,13 +8,14 @@ use rayon::prelude::*;
 use super::duplicates::Candidate;
 use super::findings::{Checker, SheetRows};
 use super::register::known_pps;
-use super::rules::{self, Kind, Rule};
+use super::rules::{self, Rule};
 use crate::ingest::CountRow;
 use crate::ingest::value::{self, Parsed};
-use crate::model::{Month, Partnership};
+use crate::model::{Measure, Month, Partnership};
+use crate::schema::{CountColumn as C, Empty, TableColumn};
 
 /// A count row that broke no rule, keyed by partnership and month.
-pub(super) type CountCandidate<'a> = Candidate<'a, (String, Month), [i64; 6]>;
+pub(super) type CountCandidate<'a> = Candidate<'a, (String, Month), [i64; Measure::COUNT]>;
 
 /// Count rows of every count sheet. The sheets are checked side by side,
 /// each with a checker of its own, and their findings and candidates taken
@@ -60,17 +61,20 @@ fn count_sheet<'a>(
         let month = r.month.value().copied();
         let ctx = (id, month);
         ck.pps_id_cell(&place, r, ctx);
-        ck.cell(&place, 1, &r.cells[1], &r.month, Kind::Period, true, ctx);
-        for (i, v) in r.values.iter().enumerate() {
-            ck.cell(&place, i + 2, &r.cells[i + 2], v, Kind::Count, false, ctx);
+        ck.cell(&place, C::Periode, &r.month, ctx);
+        for (m, v) in r.values.iter() {
+            ck.cell(&place, C::Measure(m), v, ctx);
         }
+        // The rules about the month quote the period cell.
+        let period = C::Periode.position();
+        let period_raw = || value::raw(&r.cells[C::Periode]);
         if let Some(m) = month
             && m > current
         {
             ck.reject(
                 &place,
-                1,
-                value::raw(&r.cells[1]),
+                period,
+                period_raw(),
                 Rule::FuturePeriod,
                 rules::future_period(&m.to_string(), &current.to_string()),
                 id,
@@ -80,7 +84,7 @@ fn count_sheet<'a>(
         let partnership = known_pps(
             ck,
             &place,
-            &r.cells[0],
+            (C::PpsId, &r.cells),
             id,
             month,
             partnerships,
@@ -91,8 +95,8 @@ fn count_sheet<'a>(
                 let message = rules::before_start(&p.pps_id, &m.to_string(), &p.start.to_string());
                 ck.reject(
                     &place,
-                    1,
-                    value::raw(&r.cells[1]),
+                    period,
+                    period_raw(),
                     Rule::BeforeStart,
                     message,
                     id,
@@ -105,8 +109,8 @@ fn count_sheet<'a>(
                 let message = rules::after_end(&p.pps_id, &m.to_string(), &end.to_string());
                 ck.reject(
                     &place,
-                    1,
-                    value::raw(&r.cells[1]),
+                    period,
+                    period_raw(),
                     Rule::AfterEnd,
                     message,
                     id,
@@ -119,14 +123,15 @@ fn count_sheet<'a>(
             Parsed::Empty => Some(0),
             _ => None,
         };
-        if let (Some(total), Some(mkb)) = (number(&r.values[4]), number(&r.values[5]))
-            && mkb > total
+        let (total, mkb) = (Measure::Bedrijven, Measure::BedrijvenMkb);
+        if let (Some(total), Some(mkb_value)) = (number(&r.values[total]), number(&r.values[mkb]))
+            && mkb_value > total
         {
-            let message = rules::mkb_exceeds_total(mkb, total);
+            let message = rules::mkb_exceeds_total(mkb_value, total);
             ck.reject(
                 &place,
-                7,
-                value::raw(&r.cells[7]),
+                C::Measure(mkb).position(),
+                value::raw(&r.cells[C::Measure(mkb)]),
                 Rule::MkbExceedsTotal,
                 message,
                 id,
@@ -136,11 +141,12 @@ fn count_sheet<'a>(
         if ck.rejects.len() != before {
             continue;
         }
-        for (i, v) in r.values.iter().enumerate() {
-            if *v == Parsed::Empty {
+        for (m, v) in r.values.iter() {
+            let column = C::Measure(m);
+            if *v == Parsed::Empty && column.spec().empty == Empty::Zero {
                 ck.warn(
                     place.at(),
-                    place.column_label(i + 2),
+                    place.column_label(column.position()),
                     "Lege cel; geteld als 0. Vul 0 in als er niets te melden is.".to_owned(),
                 );
             }
@@ -148,7 +154,7 @@ fn count_sheet<'a>(
         if let (Some(id), Some(m)) = (id, month) {
             candidates.push(Candidate {
                 key: (id.clone(), m),
-                values: std::array::from_fn(|i| number(&r.values[i]).unwrap_or(0)),
+                values: Measure::ALL.map(|measure| number(&r.values[measure]).unwrap_or(0)),
                 row: place,
             });
         }

@@ -6,7 +6,6 @@
 use super::accounting::Fate;
 use super::findings::{Checker, RowRef};
 use super::rules::{self, Rule};
-use crate::ingest::value;
 use crate::model::Month;
 
 /// A row that broke no rule, waiting for the duplicate check.
@@ -54,10 +53,10 @@ impl<'a> Checker<'a> {
                         .take(3)
                         .map(|o| o.row.at().to_string())
                         .collect();
-                    let raw = value::raw(&c.row.cells[0]);
+                    let (column, raw) = c.row.raw_pps_id();
                     self.reject(
                         &c.row,
-                        0,
+                        column,
                         raw,
                         Rule::DuplicateConflict,
                         rules::duplicate_conflict(&describe(key), &others.join(", ")),

@@ -2,20 +2,20 @@
 //! the fate of every row while the rules of each table run, and the checks
 //! every table shares (a cell's type, a sheet's missing columns).
 //!
-//! Rows travel through the rules as [`RowRef`]s: the row's provenance
-//! (its sheet's, borrowed, and its row number: every finding about it gets
-//! a [`Provenance`] from it), the slot of its fate, and its raw cells for
-//! messages that quote the key. Borrowing keeps a row handle small and
-//! free of reference counting; only findings own a provenance.
+//! Rows travel through the rules as [`RowRef`]s: the sheet they were read
+//! from (whose provenance, with the row number, every finding about the
+//! row gets), the slot of the row's fate, and its raw cells for messages
+//! that quote them. A row handle borrows; only findings own a provenance.
 
 use super::accounting::{Fate, Fates};
-use super::rules::{self, Kind, Rule};
+use super::rules::{self, Rule};
 use super::{Reject, Warning};
 use crate::ingest::value::{self, Parsed};
 use crate::ingest::{
     CountRow, Ingested, Provenance, RawCells, RegisterRow, Rows, Sheet, TargetRow,
 };
 use crate::model::Month;
+use crate::schema::{self, CountColumn, Empty, RegisterColumn, TableColumn, TargetColumn};
 
 pub(super) struct Checker<'a> {
     pub(super) ingested: &'a Ingested,
@@ -48,6 +48,16 @@ impl RowRef<'_> {
     /// The header of table column `index` in the row's sheet, as found.
     pub(super) fn column_label(&self, index: usize) -> String {
         self.sheet.column_label(index)
+    }
+
+    /// The position of the `pps_id` column and the row's raw `pps_id`
+    /// cell, for the rules that quote it.
+    pub(super) fn raw_pps_id(&self) -> (usize, String) {
+        let column = self
+            .sheet
+            .table()
+            .map_or(0, |table| schema::spec(table).pps_id());
+        (column, value::raw(&self.cells[column]))
     }
 }
 
@@ -166,40 +176,36 @@ impl<'a> Checker<'a> {
         });
     }
 
-    /// `missing_value` / `bad_value` / `negative` for one parsed cell.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "the row context travels along for the message"
-    )]
-    pub(super) fn cell<T>(
+    /// `missing_value` / `bad_value` / `negative` for the parsed cell of
+    /// `column`; its declaration says whether an empty cell is missing
+    /// and what kind of value the message asks for.
+    pub(super) fn cell<C: TableColumn, T>(
         &mut self,
         row: &RowRef<'_>,
-        column_index: usize,
-        raw: &calamine::Data,
+        column: C,
         parsed: &Parsed<T>,
-        kind: Kind,
-        required: bool,
         context: (Option<&String>, Option<Month>),
     ) {
+        let spec = column.spec();
         // Most cells are fine: decide that before building any text.
         let rule = match parsed {
             Parsed::Value(_) => return,
-            Parsed::Empty if !required => return,
+            Parsed::Empty if spec.empty != Empty::Rejected => return,
             Parsed::Empty => Rule::MissingValue,
             Parsed::Bad | Parsed::Refused(_) => Rule::BadValue,
             Parsed::Negative => Rule::Negative,
         };
-        let column = row.column_label(column_index);
-        let raw_text = value::raw(raw);
+        let label = row.column_label(column.position());
+        let raw_text = value::raw(&row.cells[column]);
         let message = match (rule, parsed) {
-            (_, Parsed::Refused(refusal)) => rules::refused(*refusal, &column, &raw_text),
-            (Rule::MissingValue, _) => rules::missing_value(&column),
-            (Rule::BadValue, _) => rules::bad_value(kind, &column, &raw_text),
-            _ => rules::negative(&column, &raw_text),
+            (_, Parsed::Refused(refusal)) => rules::refused(*refusal, &label, &raw_text),
+            (Rule::MissingValue, _) => rules::missing_value(&label),
+            (Rule::BadValue, _) => rules::bad_value(spec.kind, &label, &raw_text),
+            _ => rules::negative(&label, &raw_text),
         };
         self.reject(
             row,
-            column_index,
+            column.position(),
             raw_text,
             rule,
             message,
@@ -238,14 +244,14 @@ impl<'a> Checker<'a> {
             .collect()
     }
 
-    /// The `pps_id` cell every table starts with: required text.
+    /// The `pps_id` cell every table has: required text.
     pub(super) fn pps_id_cell<R: TableRow>(
         &mut self,
         row: &RowRef<'_>,
         r: &R,
         context: (Option<&String>, Option<Month>),
     ) {
-        self.cell(row, 0, &r.cells()[0], r.pps_id(), Kind::Text, true, context);
+        self.cell(row, R::PPS_ID, r.pps_id(), context);
     }
 
     /// One `missing_column` line per row and missing column; true when the
@@ -287,12 +293,19 @@ pub(super) trait TableRow: Sized {
     fn cells(&self) -> &RawCells;
     /// The partnership the row is about.
     fn pps_id(&self) -> &Parsed<String>;
+    /// The table's columns.
+    type Column: TableColumn;
+    /// The column of [`TableRow::pps_id`].
+    const PPS_ID: Self::Column;
 }
 
 /// [`TableRow`] for each table's row type.
 macro_rules! table_row {
-    ($row:ty, $variant:ident) => {
+    ($row:ty, $variant:ident, $column:ident) => {
         impl TableRow for $row {
+            type Column = $column;
+            const PPS_ID: $column = $column::PpsId;
+
             fn of(rows: &Rows) -> Option<&[Self]> {
                 match rows {
                     Rows::$variant(r) => Some(r),
@@ -311,6 +324,6 @@ macro_rules! table_row {
         }
     };
 }
-table_row!(RegisterRow, Register);
-table_row!(TargetRow, Targets);
-table_row!(CountRow, Counts);
+table_row!(RegisterRow, Register, RegisterColumn);
+table_row!(TargetRow, Targets, TargetColumn);
+table_row!(CountRow, Counts, CountColumn);

@@ -8,12 +8,13 @@ use chrono::Datelike;
 
 use super::accounting::Fate;
 use super::findings::{Checker, RowRef};
-use super::rules::{self, Kind, Rule};
+use super::rules::{self, Rule};
 use crate::error::Error;
-use crate::ingest::RegisterRow;
 use crate::ingest::value::{self, Parsed};
+use crate::ingest::{RawCells, RegisterRow};
 use crate::model::{Month, Partnership, Table};
 use crate::regions::{Regions, Resolution};
+use crate::schema::{RegisterColumn as C, TableColumn};
 
 /// Valid partnerships by `pps_id`.
 type Partnerships = HashMap<String, Partnership>;
@@ -39,35 +40,19 @@ pub(super) fn register(
         let id = r.pps_id.value();
         let ctx = (id, None);
         ck.pps_id_cell(&place, r, ctx);
-        ck.cell(&place, 1, &r.cells[1], &r.naam, Kind::Text, true, ctx);
-        ck.cell(
-            &place,
-            2,
-            &r.cells[2],
-            &r.consortium,
-            Kind::Text,
-            false,
-            ctx,
-        );
-        ck.cell(
-            &place,
-            3,
-            &r.cells[3],
-            &r.gemeente,
-            Kind::Gemeente,
-            true,
-            ctx,
-        );
-        ck.cell(&place, 4, &r.cells[4], &r.start, Kind::Date, true, ctx);
-        ck.cell(&place, 5, &r.cells[5], &r.end, Kind::Date, false, ctx);
-        ck.cell(&place, 6, &r.cells[6], &r.sector, Kind::Text, false, ctx);
+        ck.cell(&place, C::Naam, &r.naam, ctx);
+        ck.cell(&place, C::Consortium, &r.consortium, ctx);
+        ck.cell(&place, C::GemeenteCode, &r.gemeente, ctx);
+        ck.cell(&place, C::Startdatum, &r.start, ctx);
+        ck.cell(&place, C::Einddatum, &r.end, ctx);
+        ck.cell(&place, C::Sector, &r.sector, ctx);
         if let Parsed::Value(code) = &r.gemeente {
             // A merged-away code is mapped forward (with a warning); a
             // split one cannot be, so the partnership has to choose.
             let unknown = match regions.resolve(code) {
                 Resolution::Known => None,
                 Resolution::Renamed(chain) => {
-                    let column = place.column_label(3);
+                    let column = place.column_label(C::GemeenteCode.position());
                     ck.warn(place.at(), column, regions.renamed_message(&chain));
                     None
                 }
@@ -77,8 +62,9 @@ pub(super) fn register(
                 Resolution::Unknown => Some(rules::unknown_gemeente(code)),
             };
             if let Some(message) = unknown {
-                let raw = value::raw(&r.cells[3]);
-                ck.reject(&place, 3, raw, Rule::UnknownGemeente, message, id, None);
+                let (column, raw) = (C::GemeenteCode, value::raw(&r.cells[C::GemeenteCode]));
+                let rule = Rule::UnknownGemeente;
+                ck.reject(&place, column.position(), raw, rule, message, id, None);
             }
         }
         if let Some(id) = id {
@@ -89,7 +75,7 @@ pub(super) fn register(
         {
             ck.warn(
                         place.at(),
-                        place.column_label(5),
+                        place.column_label(C::Einddatum.position()),
                         format!("De einddatum {end} ligt vóór de startdatum {start}; alle maanden van deze PPS worden afgekeurd."),
                     );
         }
@@ -113,10 +99,11 @@ pub(super) fn register(
                 .take(3)
                 .map(|p| p.at().to_string())
                 .collect();
+            let (column, raw) = place.raw_pps_id();
             ck.reject(
                 place,
-                0,
-                value::raw(&place.cells[0]),
+                column,
+                raw,
                 Rule::DuplicatePps,
                 rules::duplicate_pps(id, &others.join(", ")),
                 Some(id),
@@ -169,7 +156,7 @@ pub(super) fn register(
 pub(super) fn known_pps<'p>(
     ck: &mut Checker<'_>,
     place: &RowRef<'_>,
-    raw: &calamine::Data,
+    (column, cells): (impl TableColumn, &RawCells),
     id: Option<&String>,
     month: Option<Month>,
     partnerships: &'p HashMap<String, Partnership>,
@@ -184,8 +171,8 @@ pub(super) fn known_pps<'p>(
         .map_or_else(|| rules::unknown_pps(id), |at| rules::rejected_pps(id, at));
     ck.reject(
         place,
-        0,
-        value::raw(raw),
+        column.position(),
+        value::raw(&cells[column]),
         Rule::UnknownPps,
         message,
         Some(id),

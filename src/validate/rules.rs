@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::ingest::value::Refusal;
+use crate::schema::Kind;
 
 /// A broken rule: one line in the rejects file.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
@@ -68,18 +69,8 @@ impl fmt::Display for Rule {
     }
 }
 
-/// What kind of value a column holds, for `bad_value` messages.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Kind {
-    Text,
-    Count,
-    Period,
-    Date,
-    Gemeente,
-    Year,
-}
-
-/// The message for a cell that cannot be read as its type.
+/// The message for a cell that cannot be read as its type (the column's
+/// declared [`Kind`]).
 pub fn bad_value(kind: Kind, column: &str, raw: &str) -> String {
     let shown = shown(raw);
     match kind {
@@ -98,7 +89,7 @@ pub fn bad_value(kind: Kind, column: &str, raw: &str) -> String {
         Kind::Year => format!(
             "{shown} in kolom '{column}' is geen jaartal. Vul een jaar in van vier cijfers, bijvoorbeeld 2026."
         ),
-        Kind::Text => format!(
+        Kind::Text | Kind::PpsId | Kind::Indicator => format!(
             "{shown} in kolom '{column}' is geen tekst (foutwaarde). Vul de juiste waarde in."
         ),
     }

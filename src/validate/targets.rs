@@ -6,10 +6,11 @@ use super::accounting::Fate;
 use super::duplicates::Candidate;
 use super::findings::Checker;
 use super::register::known_pps;
-use super::rules::{self, Kind, Rule};
+use super::rules::{self, Rule};
 use crate::ingest::TargetRow;
 use crate::ingest::value::{self, Parsed};
 use crate::model::{Indicator, Partnership, TargetRecord};
+use crate::schema::{TableColumn, TargetColumn as C};
 
 pub(super) fn targets(
     ck: &mut Checker<'_>,
@@ -22,23 +23,24 @@ pub(super) fn targets(
         let id = r.pps_id.value();
         let ctx = (id, None);
         ck.pps_id_cell(&place, r, ctx);
-        ck.cell(&place, 1, &r.cells[1], &r.year, Kind::Year, true, ctx);
+        ck.cell(&place, C::Jaar, &r.year, ctx);
         match &r.indicator {
             Parsed::Empty | Parsed::Refused(_) => {
-                ck.cell(&place, 2, &r.cells[2], &r.indicator, Kind::Text, true, ctx);
+                ck.cell(&place, C::Indicator, &r.indicator, ctx);
             }
             Parsed::Bad | Parsed::Negative => {
-                let raw = value::raw(&r.cells[2]);
+                let raw = value::raw(&r.cells[C::Indicator]);
                 let message = rules::unknown_indicator(&raw);
-                ck.reject(&place, 2, raw, Rule::UnknownIndicator, message, id, None);
+                let (column, rule) = (C::Indicator.position(), Rule::UnknownIndicator);
+                ck.reject(&place, column, raw, rule, message, id, None);
             }
             Parsed::Value(_) => {}
         }
-        ck.cell(&place, 3, &r.cells[3], &r.value, Kind::Count, true, ctx);
+        ck.cell(&place, C::Streefwaarde, &r.value, ctx);
         known_pps(
             ck,
             &place,
-            &r.cells[0],
+            (C::PpsId, &r.cells),
             id,
             None,
             partnerships,

@@ -6,7 +6,8 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, ExitStatus, Output};
+use std::time::Duration;
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
@@ -200,4 +201,20 @@ pub fn write_xlsx(path: &Path, sheets: &[(&str, Vec<Vec<Cell>>)]) {
         }
     }
     workbook.save(path).unwrap();
+}
+
+/// Waits until `child` ends or `limit` has passed, whichever comes first,
+/// without polling: a thread reads the child's stdout (which must be
+/// piped) to its end, and the end comes when the child (and whatever it
+/// started with that stdout) exits. `None`: still running after `limit`.
+pub fn wait_at_most(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
+    let mut stdout = child.stdout.take().expect("the child's stdout is piped");
+    let (ended, end) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut stdout, &mut std::io::sink());
+        let _ = ended.send(());
+    });
+    end.recv_timeout(limit)
+        .ok()
+        .map(|()| child.wait().expect("wait for the child"))
 }

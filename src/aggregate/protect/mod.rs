@@ -131,6 +131,9 @@ pub(super) struct Data {
     period: Month,
     /// Per partnership, `(month, measures)` sorted by month, up to P.
     rows: Vec<Vec<(i32, [i64; MEASURES])>>,
+    /// Per partnership and slot, the range of `rows` within the slot's
+    /// months (looked up for every candidate change: computed once).
+    spans: Vec<[(u32, u32); SLOTS]>,
 }
 
 /// Each partnership's position in the register, by `pps_id`.
@@ -141,6 +144,21 @@ fn pps_index(accepted: &Accepted) -> HashMap<&str, usize> {
         .enumerate()
         .map(|(i, p)| (p.pps_id.as_str(), i))
         .collect()
+}
+
+/// `(first, last)` month of slot `s` for period `period` (`first` is
+/// `i32::MIN` for `cumulatief`).
+fn interval(period: Month, s: usize) -> (i32, i32) {
+    let base = period.offset(-((s / KINDS) as i32));
+    let jan = base.january().index();
+    let b = base.index();
+    match s % KINDS {
+        0 => (b, b),
+        1 => (jan, b),
+        2 => (i32::MIN, b),
+        3 => (b - 12, b - 12),
+        _ => (jan - 12, b - 12),
+    }
 }
 
 impl Data {
@@ -157,31 +175,38 @@ impl Data {
         for r in &mut rows {
             r.sort_by_key(|&(m, _)| m);
         }
-        Data { period, rows }
+        Data::from_rows(period, rows)
+    }
+
+    fn from_rows(period: Month, rows: Vec<Vec<(i32, [i64; MEASURES])>>) -> Data {
+        let intervals: [(i32, i32); SLOTS] = std::array::from_fn(|s| interval(period, s));
+        let spans = rows
+            .iter()
+            .map(|r| {
+                intervals.map(|(first, last)| {
+                    let a = r.partition_point(|&(m, _)| m < first);
+                    let b = r.partition_point(|&(m, _)| m <= last);
+                    (a as u32, b as u32)
+                })
+            })
+            .collect();
+        Data {
+            period,
+            rows,
+            spans,
+        }
     }
 
     /// `(first, last)` month of slot `s` (`first` is `i32::MIN` for
     /// `cumulatief`).
     fn interval(&self, s: usize) -> (i32, i32) {
-        let base = self.period.offset(-((s / KINDS) as i32));
-        let jan = base.january().index();
-        let b = base.index();
-        match s % KINDS {
-            0 => (b, b),
-            1 => (jan, b),
-            2 => (i32::MIN, b),
-            3 => (b - 12, b - 12),
-            _ => (jan - 12, b - 12),
-        }
+        interval(self.period, s)
     }
 
     /// The rows of partnership `p` within slot `s`.
     fn within(&self, p: usize, s: usize) -> &[(i32, [i64; MEASURES])] {
-        let (first, last) = self.interval(s);
-        let rows = &self.rows[p];
-        let a = rows.partition_point(|&(m, _)| m < first);
-        let b = rows.partition_point(|&(m, _)| m <= last);
-        &rows[a..b]
+        let (a, b) = self.spans[p][s];
+        &self.rows[p][a as usize..b as usize]
     }
 
     fn has_data(&self, p: usize, s: usize) -> bool {
@@ -316,7 +341,20 @@ struct Protector<'a> {
     /// This export's `maand`/`jtd` rows whose `groei_pct` is hidden anyway.
     growth_hidden: Vec<bool>,
     witnesses: Vec<Witness>,
-    scratch: Vec<(u32, i64)>,
+    /// The slots a change can matter in: all of them when there is a P−1
+    /// export, only this export's otherwise.
+    slots: usize,
+    /// What the candidate being evaluated changes, per cell key of
+    /// `values` (valid where `stamp` holds the current `generation`), and
+    /// the keys it touches, in the order first touched: a dense
+    /// accumulator, so that summing a candidate's changes needs no sort.
+    change: Vec<i64>,
+    stamp: Vec<u32>,
+    generation: u32,
+    touched: Vec<u32>,
+    /// Per partnership, the call of `partners` that last saw it.
+    seen: Vec<u32>,
+    seen_generation: u32,
 }
 
 /// The outcome of [`protect`], kept for the self-checks in the tests.
@@ -410,27 +448,66 @@ impl Protector<'_> {
         }
     }
 
-    /// Adds what `mv` changes to `scratch`.
-    fn effects(&mut self, mv: &Move, skip: Option<usize>) {
+    /// Forgets the changes of the previous candidate.
+    fn clear_change(&mut self) {
+        self.touched.clear();
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            // Wrapped around: old stamps could look current again.
+            self.stamp.fill(0);
+            self.generation = 1;
+        }
+    }
+
+    fn add(&mut self, key: usize, d: i64) {
+        if self.stamp[key] != self.generation {
+            self.stamp[key] = self.generation;
+            self.change[key] = 0;
+            self.touched.push(key as u32);
+        }
+        self.change[key] += d;
+    }
+
+    /// Adds what `mv` changes to `change`.
+    fn effects(&mut self, mv: &Move, skip: Option<usize>, slots: std::ops::Range<usize>) {
         let n = self.n();
         let m = self.m;
-        for s in 0..SLOTS {
+        // A region holding both partnerships of a mirrored pair sees the
+        // change cancel out.
+        let mut regions = [0u32; 16];
+        let mut count = 0;
+        let mut rest = Vec::new();
+        for &r in &m.of_pps[mv.pps] {
+            if !skip.is_some_and(|q| m.contains(r as usize, q)) {
+                if count < regions.len() {
+                    regions[count] = r;
+                    count += 1;
+                } else {
+                    rest.push(r);
+                }
+            }
+        }
+        for s in slots {
             let (first, last) = self.data.interval(s);
             let in_window = (first..=last).contains(&mv.month);
             let stock_here = self.data.stock_month(mv.pps, s) == Some(mv.month);
+            // What the move adds to each count indicator in this slot.
+            let mut by_indicator = [0i64; COUNTS];
             for (k, &d) in mv.delta.iter().enumerate() {
-                if d == 0 || !(if k < BED { in_window } else { stock_here }) {
-                    continue;
-                }
-                for &r in &m.of_pps[mv.pps] {
-                    // A region holding both partnerships of a mirrored
-                    // pair sees the change cancel out.
-                    if skip.is_some_and(|q| m.contains(r as usize, q)) {
-                        continue;
-                    }
+                if d != 0 && (if k < BED { in_window } else { stock_here }) {
                     for &i in indicators_of(k) {
-                        self.scratch
-                            .push((((s * n + r as usize) * COUNTS + i) as u32, d));
+                        by_indicator[i] += d;
+                    }
+                }
+            }
+            if by_indicator.iter().all(|&d| d == 0) {
+                continue;
+            }
+            for &r in regions[..count].iter().chain(&rest) {
+                let base = (s * n + r as usize) * COUNTS;
+                for (i, &d) in by_indicator.iter().enumerate() {
+                    if d != 0 {
+                        self.add(base + i, d);
                     }
                 }
             }
@@ -454,62 +531,71 @@ impl Protector<'_> {
     /// when it does not raise the cell to `t` or changes a published cell
     /// of P−1.
     fn evaluate(&mut self, w: &Witness, new: &mut Vec<usize>, bound: Option<Cost>) -> Option<Cost> {
-        self.scratch.clear();
-        match &w.minus {
-            _ if w.undo.is_some() => {
-                self.effects(&w.plus, None);
-                for mv in w.minus.iter().chain(w.undo.iter().flatten()) {
-                    self.effects(mv, None);
-                }
-            }
-            Some(minus) if self.mirrored(&w.plus, minus) => {
-                self.effects(&w.plus, Some(minus.pps));
-                self.effects(minus, Some(w.plus.pps));
-            }
-            Some(minus) => {
-                self.effects(&w.plus, None);
-                self.effects(minus, None);
-            }
-            None => self.effects(&w.plus, None),
-        }
-        self.scratch.sort_unstable_by_key(|&(k, _)| k);
         let n = self.n();
         let (s, r, i) = w.cell;
         let target = ((s * n + r) * COUNTS + i) as u32;
         new.clear();
         let mut cost: Cost = (0, 0, 0, 0);
         let mut raised = false;
-        let mut j = 0;
-        while j < self.scratch.len() {
-            let key = self.scratch[j].0;
-            let mut sum = 0;
-            while j < self.scratch.len() && self.scratch[j].0 == key {
-                sum += self.scratch[j].1;
-                j += 1;
-            }
-            if sum == 0 {
+        // The P−1 slots first: a change there is forbidden or free, and
+        // most candidates that fail, fail there, before this export's
+        // cells are even summed. The slots are disjoint sets of cells, so
+        // the phases do not interact.
+        let phases = if self.slots == SLOTS {
+            [KINDS..SLOTS, 0..KINDS]
+        } else {
+            [0..KINDS, 0..0]
+        };
+        for slots in phases {
+            if slots.is_empty() {
                 continue;
             }
-            if key == target {
-                raised = self.values[key as usize] + sum >= self.t;
+            self.clear_change();
+            let mirrored = w.undo.is_none()
+                && w.minus
+                    .as_ref()
+                    .is_some_and(|minus| self.mirrored(&w.plus, minus));
+            match &w.minus {
+                Some(minus) if mirrored => {
+                    self.effects(&w.plus, Some(minus.pps), slots.clone());
+                    self.effects(minus, Some(w.plus.pps), slots);
+                }
+                _ => {
+                    self.effects(&w.plus, None, slots.clone());
+                    for mv in w.minus.iter().chain(w.undo.iter().flatten()) {
+                        self.effects(mv, None, slots.clone());
+                    }
+                }
             }
-            match self.classify(key) {
-                Touch::Free => {}
-                Touch::Forbidden => return None,
-                Touch::New(idx) => {
-                    if !new.contains(&idx) {
-                        new.push(idx);
-                        let region = (idx / COUNTS) % n;
-                        let level = self.m.regions[region].level;
-                        if level == Level::Nl {
-                            cost.0 += 1;
-                        }
-                        cost.1 += 1;
-                        cost.2 += level_rank(level);
-                        cost.3 += self.values[idx];
-                        // No better than the best so far: stop counting.
-                        if bound.is_some_and(|b| cost >= b) {
-                            return None;
+            // The cost only grows as cells are added, so the order the
+            // keys are visited in changes neither the outcome nor the cost.
+            for j in 0..self.touched.len() {
+                let key = self.touched[j];
+                let sum = self.change[key as usize];
+                if sum == 0 {
+                    continue;
+                }
+                if key == target {
+                    raised = self.values[key as usize] + sum >= self.t;
+                }
+                match self.classify(key) {
+                    Touch::Free => {}
+                    Touch::Forbidden => return None,
+                    Touch::New(idx) => {
+                        if !new.contains(&idx) {
+                            new.push(idx);
+                            let region = (idx / COUNTS) % n;
+                            let level = self.m.regions[region].level;
+                            if level == Level::Nl {
+                                cost.0 += 1;
+                            }
+                            cost.1 += 1;
+                            cost.2 += level_rank(level);
+                            cost.3 += self.values[idx];
+                            // No better than the best so far: stop counting.
+                            if bound.is_some_and(|b| cost >= b) {
+                                return None;
+                            }
                         }
                     }
                 }
@@ -522,16 +608,21 @@ impl Protector<'_> {
     /// gathered from its smallest regions (not in region `not_in`), ranked
     /// by the number of regions they share with `p` (the fewer regions
     /// separate them, the fewer cells change), then by number.
-    fn partners(&self, p: usize, not_in: usize, keep: usize) -> Vec<usize> {
+    fn partners(&mut self, p: usize, not_in: usize, keep: usize) -> Vec<usize> {
         const GATHER: usize = 256;
         let mut regions = self.m.of_pps[p].clone();
         regions.sort_by_key(|&r| (self.m.members[r as usize].len(), r));
-        let mut seen = HashSet::new();
+        self.seen_generation = self.seen_generation.wrapping_add(1);
+        if self.seen_generation == 0 {
+            self.seen.fill(0);
+            self.seen_generation = 1;
+        }
         let mut found = Vec::new();
         'gather: for r in regions {
             for &q in &self.m.members[r as usize] {
                 let q = q as usize;
-                if q != p && !self.m.contains(not_in, q) && seen.insert(q) {
+                if q != p && !self.m.contains(not_in, q) && self.seen[q] != self.seen_generation {
+                    self.seen[q] = self.seen_generation;
                     found.push(q);
                     if found.len() >= GATHER {
                         break 'gather;
@@ -769,14 +860,25 @@ impl Protector<'_> {
             .take(4)
             .collect();
         // The closest few partnerships first; more only while the best
-        // witness still needs an `nl` cell (or none was found).
+        // witness still needs an `nl` cell (or none was found). The wider
+        // list starts with the narrower one: gathered once.
+        let mut wide: Vec<Option<Vec<usize>>> = vec![None; holders.len()];
         for keep in [8, 32] {
             if best.as_ref().is_some_and(|(c, _, _)| c.0 == 0) {
                 break;
             }
             let mut tried = 0usize;
-            'search: for &p in &holders {
-                let partners = self.partners(p, r, keep);
+            'search: for (h, &p) in holders.iter().enumerate() {
+                if wide[h].is_none() {
+                    wide[h] = Some(self.partners(p, r, 32));
+                }
+                let partners: Vec<usize> = wide[h]
+                    .as_deref()
+                    .unwrap_or_default()
+                    .iter()
+                    .copied()
+                    .take(keep)
+                    .collect();
                 for plus in self.plus_moves(p, s, i, delta) {
                     let mut options: Vec<Option<Move>> = Vec::new();
                     for &q in std::iter::once(&p).chain(&partners) {
@@ -899,7 +1001,17 @@ pub(super) fn decide(
         previous_growth,
         growth_hidden,
         witnesses: Vec::new(),
-        scratch: Vec::new(),
+        slots: if earlier.previous.is_some() {
+            SLOTS
+        } else {
+            KINDS
+        },
+        change: vec![0; SLOTS * n * COUNTS],
+        stamp: vec![0; SLOTS * n * COUNTS],
+        generation: 0,
+        touched: Vec::new(),
+        seen: vec![0; m.of_pps.len()],
+        seen_generation: 0,
     };
     let mut unprotected = Vec::new();
     if t > 0 {

@@ -111,10 +111,7 @@ fn check_each_witness(data: &Data, m: &Membership<'_>, d: &Decided, values: &[i6
             assert!(v.iter().all(|&x| x >= 0), "{w:?}: negative count");
             assert!(v[MKB] <= v[BED], "{w:?}: mkb above bedrijven");
         }
-        let changed = Data {
-            period: data.period,
-            rows,
-        };
+        let changed = Data::from_rows(data.period, rows);
         let after = all_values(&changed, m);
         let (s, r, i) = w.cell;
         assert!(after[(s * n + r) * COUNTS + i] >= T, "{w:?}: not raised");

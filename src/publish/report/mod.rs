@@ -765,10 +765,41 @@ mod tests {
         assert_eq!(text_lines(&"x".repeat(25), 10.0), 3);
     }
 
+    /// The creation time the report's `docProps/core.xml` carries for
+    /// period `period`.
+    fn created(period: Month) -> String {
+        use std::io::Read;
+        let mut workbook = Workbook::new();
+        workbook.set_properties(&properties(period).unwrap());
+        workbook.add_worksheet();
+        let bytes = workbook.save_to_buffer().unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        zip.by_name("docProps/core.xml")
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        let element = &xml[xml.find("<dcterms:created").expect("a creation time")..];
+        let value = &element[element.find('>').unwrap() + 1..];
+        value[..value.find('<').unwrap()].to_owned()
+    }
+
     #[test]
     fn creation_time_follows_the_period() {
-        let a = properties(Month::new(2026, 12).unwrap());
-        let b = properties(Month::new(9999, 12).unwrap());
-        assert!(a.is_ok() && b.is_ok());
+        // The first day after the period: the same inputs give the same
+        // bytes, whenever the report is made.
+        assert_eq!(
+            created(Month::new(2026, 10).unwrap()),
+            "2026-11-01T00:00:00Z"
+        );
+        assert_eq!(
+            created(Month::new(2026, 12).unwrap()),
+            "2027-01-01T00:00:00Z"
+        );
+        // No day after 9999-12 in Excel's calendar: its first day.
+        assert_eq!(
+            created(Month::new(9999, 12).unwrap()),
+            "9999-12-01T00:00:00Z"
+        );
     }
 }

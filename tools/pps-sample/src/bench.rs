@@ -8,6 +8,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use pps_monitor::schema::{CountColumn, Measure, RegisterColumn, TableColumn, TargetColumn};
 use rayon::prelude::*;
 
 use crate::month::{Month, PeriodText};
@@ -33,6 +34,11 @@ pub struct Options {
     pub regions: PathBuf,
 }
 
+/// The header row of a table, as declared.
+fn header<C: TableColumn>() -> Vec<Cell> {
+    C::all().iter().map(|c| Cell::text(c.spec().name)).collect()
+}
+
 fn id(i: usize) -> String {
     format!("B-{i:05}")
 }
@@ -54,34 +60,20 @@ pub fn run(opts: &Options) -> Result<(), String> {
     let register = || -> Result<(), String> {
         let mut rng = Rng::new(SEED);
         let mut s = Sheet::new("Register");
-        s.push_bold(
-            [
-                "pps_id",
-                "naam",
-                "consortium",
-                "gemeente_code",
-                "startdatum",
-                "einddatum",
-                "sector",
-            ]
-            .map(Cell::text)
-            .to_vec(),
-        );
+        s.push_bold(header::<RegisterColumn>());
         for i in 0..opts.partnerships {
             let muni = &munis[rng.below(munis.len())];
-            s.push(vec![
-                Cell::text(id(i)),
-                Cell::text(format!("Benchpartnerschap {} {i}", muni.name)),
-                if i % 5 == 4 {
-                    Cell::Empty
-                } else {
-                    Cell::text(format!("Consortium {:03}", i / 25))
-                },
-                Cell::text(&muni.code),
-                date(first),
-                Cell::Empty,
-                Cell::text(SECTORS[i % SECTORS.len()]),
-            ]);
+            let cells = RegisterColumn::ALL.map(|c| match c {
+                RegisterColumn::PpsId => Cell::text(id(i)),
+                RegisterColumn::Naam => Cell::text(format!("Benchpartnerschap {} {i}", muni.name)),
+                RegisterColumn::Consortium if i % 5 == 4 => Cell::Empty,
+                RegisterColumn::Consortium => Cell::text(format!("Consortium {:03}", i / 25)),
+                RegisterColumn::GemeenteCode => Cell::text(&muni.code),
+                RegisterColumn::Startdatum => date(first),
+                RegisterColumn::Einddatum => Cell::Empty,
+                RegisterColumn::Sector => Cell::text(SECTORS[i % SECTORS.len()]),
+            });
+            s.push(cells.to_vec());
         }
         let path = opts.out.join("pps_register.xlsx");
         sheet::write_file(
@@ -93,11 +85,7 @@ pub fn run(opts: &Options) -> Result<(), String> {
     let targets = || -> Result<(), String> {
         let mut rng = Rng::new(SEED + 1);
         let mut s = Sheet::new("Streefwaarden");
-        s.push_bold(
-            ["pps_id", "jaar", "indicator", "streefwaarde"]
-                .map(Cell::text)
-                .to_vec(),
-        );
+        s.push_bold(header::<TargetColumn>());
         for i in 0..opts.partnerships {
             for year in first.year.max(LAST.year - 2)..=LAST.year {
                 for (ind, base) in [
@@ -107,12 +95,13 @@ pub fn run(opts: &Options) -> Result<(), String> {
                     ("bedrijven", 60.0),
                 ] {
                     let value = (base * rng.range(0.5, 1.5)).round() as i64;
-                    s.push(vec![
-                        Cell::text(id(i)),
-                        Cell::Int(i64::from(year)),
-                        Cell::text(ind),
-                        Cell::Int(value),
-                    ]);
+                    let cells = TargetColumn::ALL.map(|c| match c {
+                        TargetColumn::PpsId => Cell::text(id(i)),
+                        TargetColumn::Jaar => Cell::Int(i64::from(year)),
+                        TargetColumn::Indicator => Cell::text(ind),
+                        TargetColumn::Streefwaarde => Cell::Int(value),
+                    });
+                    s.push(cells.to_vec());
                 }
             }
         }
@@ -128,39 +117,27 @@ pub fn run(opts: &Options) -> Result<(), String> {
             let mut rng = Rng::stream(SEED, i as u64);
             let size = rng.range(0.1, 1.0);
             let mut s = Sheet::new("Blad1");
-            s.push_bold(
-                [
-                    "pps_id",
-                    "periode",
-                    "studenten_bol",
-                    "studenten_bbl",
-                    "werkenden",
-                    "werkzoekenden",
-                    "bedrijven",
-                    "bedrijven_mkb",
-                ]
-                .map(Cell::text)
-                .to_vec(),
-            );
+            s.push_bold(header::<CountColumn>());
             let mut companies = 5.0 + 40.0 * size;
             for m in first.through(LAST) {
                 companies += rng.range(-0.5, 1.5);
                 let total = companies.round().max(1.0) as i64;
                 let sme = (total as f64 * rng.range(0.7, 0.9)).round() as i64;
-                s.push(vec![
-                    Cell::text(id(i)),
-                    if i % 2 == 0 {
-                        Cell::Text(m.spell(PeriodText::Iso))
-                    } else {
-                        date(m)
-                    },
-                    Cell::Int(rng.count(25.0 * size)),
-                    Cell::Int(rng.count(6.0 * size)),
-                    Cell::Int(rng.count(12.0 * size)),
-                    Cell::Int(rng.count(4.0 * size)),
-                    Cell::Int(total),
-                    Cell::Int(sme),
-                ]);
+                // Drawn in column order, one number per cell.
+                let cells = CountColumn::ALL.map(|c| match c {
+                    CountColumn::PpsId => Cell::text(id(i)),
+                    CountColumn::Periode if i % 2 == 0 => Cell::Text(m.spell(PeriodText::Iso)),
+                    CountColumn::Periode => date(m),
+                    CountColumn::Measure(measure) => Cell::Int(match measure {
+                        Measure::StudentenBol => rng.count(25.0 * size),
+                        Measure::StudentenBbl => rng.count(6.0 * size),
+                        Measure::Werkenden => rng.count(12.0 * size),
+                        Measure::Werkzoekenden => rng.count(4.0 * size),
+                        Measure::Bedrijven => total,
+                        Measure::BedrijvenMkb => sme,
+                    }),
+                });
+                s.push(cells.to_vec());
             }
             let path = opts
                 .out

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeSet;
 
+use pps_monitor::schema::Measure;
+
 use crate::month::Month;
 use crate::rng::Rng;
 use crate::sheet::Cell;
@@ -22,7 +24,8 @@ pub(super) struct Mark {
 pub(super) struct Record {
     pub(super) pps: String,
     pub(super) period: Option<Month>,
-    pub(super) values: [Cell; 6],
+    /// Indexed by `Measure as usize`.
+    pub(super) values: [Cell; Measure::COUNT],
     pub(super) note: String,
     pub(super) mark: Option<Mark>,
 }
@@ -148,7 +151,8 @@ pub(super) fn plan(pps: &[Pps], data: &[Series], rng: &mut Rng) -> Vec<Draft> {
                 }
                 let mut r = Record::new(p.id, m, series.get(m));
                 if layout.decimal_workers {
-                    r.values[2] = Cell::text(format!("{},0", series.get(m)[2]));
+                    let workers = Measure::Werkenden as usize;
+                    r.values[workers] = Cell::text(format!("{},0", series.get(m)[workers]));
                 }
                 lines.push(Line::Data(Box::new(r)));
             }

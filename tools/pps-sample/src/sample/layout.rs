@@ -1,87 +1,82 @@
 //! How each partnership lays out its submissions: columns and their order,
 //! title rows, offsets, period spellings and file formats.
 
+use pps_monitor::schema::{CountColumn, Measure, Measure as M, TableColumn};
+
 use crate::month::PeriodText;
 use crate::sheet::{DateFmt, Encoding};
 
+/// A column of a submission sheet: a column of the counts table, as
+/// declared in pps-monitor's schema, or a free-text remark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Col {
     Pps,
     Periode,
-    Bol,
-    Bbl,
-    Workers,
-    Seekers,
-    Companies,
-    Sme,
+    Count(Measure),
     Note,
 }
 
 impl Col {
-    pub(super) fn header(self, english: bool) -> &'static str {
-        match (self, english) {
-            (Col::Pps, false) => "pps_id",
-            (Col::Pps, true) => "partnership_id",
-            (Col::Periode, false) => "periode",
-            (Col::Periode, true) => "period",
-            (Col::Bol, false) => "studenten_bol",
-            (Col::Bol, true) => "students_bol",
-            (Col::Bbl, false) => "studenten_bbl",
-            (Col::Bbl, true) => "students_bbl",
-            (Col::Workers, false) => "werkenden",
-            (Col::Workers, true) => "workers",
-            (Col::Seekers, false) => "werkzoekenden",
-            (Col::Seekers, true) => "jobseekers",
-            (Col::Companies, false) => "bedrijven",
-            (Col::Companies, true) => "companies",
-            (Col::Sme, false) => "bedrijven_mkb",
-            (Col::Sme, true) => "companies_sme",
-            (Col::Note, false) => "opmerking",
-            (Col::Note, true) => "remarks",
+    /// The column of the counts table, as declared.
+    const fn of(column: CountColumn) -> Col {
+        match column {
+            CountColumn::PpsId => Col::Pps,
+            CountColumn::Periode => Col::Periode,
+            CountColumn::Measure(m) => Col::Count(m),
         }
     }
 
-    /// Position of a count column in [`Counts`](super::series::Counts): the
-    /// count columns in standard order, after pps_id and periode.
-    pub(super) fn count_index(self) -> Option<usize> {
-        STANDARD[2..].iter().position(|c| *c == self)
+    /// The header as the declaration names it: the Dutch name, or the
+    /// first English alias.
+    pub(super) fn header(self, english: bool) -> &'static str {
+        let spec = match self {
+            Col::Note if english => return "remarks",
+            Col::Note => return "opmerking",
+            Col::Pps => CountColumn::PpsId.spec(),
+            Col::Periode => CountColumn::Periode.spec(),
+            Col::Count(m) => CountColumn::Measure(m).spec(),
+        };
+        match spec.aliases.first() {
+            Some(alias) if english => alias,
+            _ => spec.name,
+        }
     }
 }
 
-/// The standard order, as in the template.
-pub(super) const STANDARD: &[Col] = STANDARD_NOTE.split_at(8).0;
 /// The standard order with a free-text `opmerking` column at the end.
-pub(super) const STANDARD_NOTE: &[Col] = &[
-    Col::Pps,
-    Col::Periode,
-    Col::Bol,
-    Col::Bbl,
-    Col::Workers,
-    Col::Seekers,
-    Col::Companies,
-    Col::Sme,
-    Col::Note,
-];
+pub(super) const STANDARD_NOTE: [Col; CountColumn::ALL.len() + 1] = {
+    let mut cols = [Col::Note; CountColumn::ALL.len() + 1];
+    let mut i = 0;
+    while i < CountColumn::ALL.len() {
+        cols[i] = Col::of(CountColumn::ALL[i]);
+        i += 1;
+    }
+    cols
+};
+/// The standard order, as in the template: the declaration's.
+pub(super) const STANDARD: &[Col] = STANDARD_NOTE.split_at(CountColumn::ALL.len()).0;
+/// Keys swapped, stocks before flows.
 pub(super) const SHUFFLED_A: &[Col] = &[
     Col::Periode,
     Col::Pps,
-    Col::Companies,
-    Col::Sme,
-    Col::Bol,
-    Col::Bbl,
-    Col::Workers,
-    Col::Seekers,
+    Col::Count(M::Bedrijven),
+    Col::Count(M::BedrijvenMkb),
+    Col::Count(M::StudentenBol),
+    Col::Count(M::StudentenBbl),
+    Col::Count(M::Werkenden),
+    Col::Count(M::Werkzoekenden),
     Col::Note,
 ];
+/// Adults before students.
 pub(super) const SHUFFLED_B: &[Col] = &[
     Col::Pps,
     Col::Periode,
-    Col::Workers,
-    Col::Seekers,
-    Col::Bol,
-    Col::Bbl,
-    Col::Companies,
-    Col::Sme,
+    Col::Count(M::Werkenden),
+    Col::Count(M::Werkzoekenden),
+    Col::Count(M::StudentenBol),
+    Col::Count(M::StudentenBbl),
+    Col::Count(M::Bedrijven),
+    Col::Count(M::BedrijvenMkb),
     Col::Note,
 ];
 
@@ -189,7 +184,7 @@ pub(super) fn layout_for(id: &str) -> (Layout, Format) {
         },
         "PPS-ROT" => Layout {
             title: true,
-            cols: STANDARD_NOTE,
+            cols: &STANDARD_NOTE,
             period: PeriodCell::Date(DateFmt::DayMonthYear),
             ..BASE
         },
@@ -220,7 +215,7 @@ pub(super) fn layout_for(id: &str) -> (Layout, Format) {
 /// (2023–2025), then switches to one workbook per partnership.
 pub(super) fn gtc_csv(year: i32) -> (String, Layout, Format) {
     let dutch = Layout {
-        cols: STANDARD_NOTE,
+        cols: &STANDARD_NOTE,
         ..BASE
     };
     let semicolon_1252 = Format::Csv {
@@ -257,5 +252,24 @@ pub(super) fn gtc_csv(year: i32) -> (String, Layout, Format) {
                 encoding: Encoding::Utf8Bom,
             },
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A layout without a declared column would make the sample's sheets
+    /// `missing_column`: a new count column must be placed in every one.
+    #[test]
+    fn every_layout_has_every_declared_column_once() {
+        for cols in [STANDARD, &STANDARD_NOTE, SHUFFLED_A, SHUFFLED_B] {
+            for column in CountColumn::ALL {
+                let n = cols.iter().filter(|c| **c == Col::of(column)).count();
+                assert_eq!(n, 1, "{column:?} in {cols:?}");
+            }
+        }
+        assert_eq!(Col::Count(M::Werkenden).header(true), "workers");
+        assert_eq!(Col::Periode.header(false), "periode");
     }
 }

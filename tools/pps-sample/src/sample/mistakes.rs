@@ -6,6 +6,8 @@
 //! should expect. Every mistake changes exactly one row; nothing else in the
 //! sample breaks a rule. The entries are applied in order.
 
+use pps_monitor::schema::Measure::{self, self as M};
+
 use crate::month::Month;
 use crate::sheet::Cell;
 
@@ -25,9 +27,9 @@ pub(super) struct Remark {
 #[derive(Debug)]
 enum Change {
     /// One count cell gets another value.
-    Count(Col, Cell),
+    Count(Measure, Cell),
     /// Two count cells swap values.
-    Swap(Col, Col),
+    Swap(Measure, Measure),
     /// The period cell is left empty.
     NoPeriod,
     /// The pps_id is misspelt.
@@ -84,23 +86,23 @@ fn mistakes() -> Vec<Mistake> {
             file(HN, "HN-04_2024.xlsx"),
             "HN-04",
             (2024, 3),
-            Count(Col::Workers, Cell::Int(-3)),
-            Some((Col::Workers, "negative", "negative number")),
+            Count(M::Werkenden, Cell::Int(-3)),
+            Some((Col::Count(M::Werkenden), "negative", "negative number")),
         ),
         mistake(
             file(GTC, "GTC_maandcijfers_2024.csv"),
             "GTC-01",
             (2024, 5),
-            Count(Col::Workers, Cell::text("12,5")),
-            Some((Col::Workers, "bad_value", "fraction `12,5`")),
+            Count(M::Werkenden, Cell::text("12,5")),
+            Some((Col::Count(M::Werkenden), "bad_value", "fraction `12,5`")),
         ),
         mistake(
             file(MCD, "MCD-01_2025.xlsx"),
             "MCD-01",
             (2025, 4),
-            Count(Col::Sme, Cell::ErrorNa),
+            Count(M::BedrijvenMkb, Cell::ErrorNa),
             Some((
-                Col::Sme,
+                Col::Count(M::BedrijvenMkb),
                 "bad_value",
                 "Excel error cell `#N/A` (formula `=NA()`)",
             )),
@@ -123,9 +125,9 @@ fn mistakes() -> Vec<Mistake> {
             file(GTC, "GTC-02_2026.xlsx"),
             "GTC-02",
             (2026, 2),
-            Swap(Col::Companies, Col::Sme),
+            Swap(M::Bedrijven, M::BedrijvenMkb),
             Some((
-                Col::Sme,
+                Col::Count(M::BedrijvenMkb),
                 "mkb_exceeds_total",
                 "bedrijven and bedrijven_mkb swapped",
             )),
@@ -134,9 +136,9 @@ fn mistakes() -> Vec<Mistake> {
             file(HN, "HN-07_2025.xlsx"),
             "HN-07",
             (2025, 8),
-            Count(Col::Seekers, Cell::Empty),
+            Count(M::Werkzoekenden, Cell::Empty),
             Some((
-                Col::Seekers,
+                Col::Count(M::Werkzoekenden),
                 "(warning only)",
                 "empty count cell: accepted, counts as 0",
             )),
@@ -189,7 +191,7 @@ fn mistakes() -> Vec<Mistake> {
             "PPS-ROT",
             (2024, 12),
             Insert {
-                counts: Source::Series([0; 6]),
+                counts: Source::Series([0; Measure::COUNT]),
                 note: "december 2024 nogmaals meegestuurd",
             },
             Some((
@@ -252,7 +254,6 @@ pub(super) fn inject(
             .mark
             .map(|(col, rule, what)| Mark { col, rule, what });
         let d = find(drafts, &mistake.file, mistake.pps);
-        let count_index = |col: Col| col.count_index().expect("a count column");
         match mistake.change {
             Change::Insert { counts, note } => {
                 let counts = match counts {
@@ -285,8 +286,8 @@ pub(super) fn inject(
             change => {
                 let r = d.record(mistake.pps, month);
                 match change {
-                    Change::Count(col, cell) => r.values[count_index(col)] = cell,
-                    Change::Swap(a, b) => r.values.swap(count_index(a), count_index(b)),
+                    Change::Count(m, cell) => r.values[m as usize] = cell,
+                    Change::Swap(a, b) => r.values.swap(a as usize, b as usize),
                     Change::NoPeriod => r.period = None,
                     Change::Pps(typo) => typo.clone_into(&mut r.pps),
                     Change::Note(text) => text.clone_into(&mut r.note),

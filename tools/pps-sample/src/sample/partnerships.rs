@@ -1,6 +1,8 @@
 //! The partnerships of the sample: who they are, where, since when, how
 //! large, and how their register row is typed.
 
+use pps_monitor::schema::{RegisterColumn, TableColumn};
+
 use crate::month::Month;
 use crate::sheet::{Cell, DateFmt, Sheet};
 
@@ -112,22 +114,17 @@ pub(super) fn partnerships() -> Vec<Pps> {
 
 pub(super) fn register_sheet(pps: &[Pps]) -> Sheet {
     let mut s = Sheet::new("Register");
-    let cols = [
-        "pps_id",
-        "naam",
-        "consortium",
-        "gemeente_code",
-        "startdatum",
-        "einddatum",
-        "sector",
-    ];
     s.push_title(
         0,
-        cols.len() as u16,
+        RegisterColumn::ALL.len() as u16,
         "Register publiek-private samenwerkingen (PPS), Opschaling PPS mbo",
     );
     s.push(Vec::new());
-    s.push_bold(cols.iter().map(|c| Cell::text(*c)).collect());
+    s.push_bold(
+        RegisterColumn::ALL
+            .map(|c| Cell::text(c.spec().name))
+            .to_vec(),
+    );
     let date = |(y, m, d): (u16, u8, u8)| Cell::Date {
         y,
         m,
@@ -136,19 +133,22 @@ pub(super) fn register_sheet(pps: &[Pps]) -> Sheet {
     };
     for p in pps {
         let digits = &p.gemeente[2..];
-        s.push(vec![
-            Cell::text(p.id),
-            Cell::text(p.naam),
-            p.consortium.map_or(Cell::Empty, |c| Cell::text(c.name())),
-            match p.code_cell {
+        let cells = RegisterColumn::ALL.map(|c| match c {
+            RegisterColumn::PpsId => Cell::text(p.id),
+            RegisterColumn::Naam => Cell::text(p.naam),
+            RegisterColumn::Consortium => {
+                p.consortium.map_or(Cell::Empty, |c| Cell::text(c.name()))
+            }
+            RegisterColumn::GemeenteCode => match p.code_cell {
                 CodeCell::Gm => Cell::text(p.gemeente),
                 CodeCell::Number => Cell::Int(digits.parse().expect("digits")),
                 CodeCell::Padded => Cell::text(digits),
             },
-            date(p.start),
-            p.end.map_or(Cell::Empty, date),
-            Cell::text(p.sector),
-        ]);
+            RegisterColumn::Startdatum => date(p.start),
+            RegisterColumn::Einddatum => p.end.map_or(Cell::Empty, date),
+            RegisterColumn::Sector => Cell::text(p.sector),
+        });
+        s.push(cells.to_vec());
     }
     s
 }

@@ -70,7 +70,7 @@ pub(super) fn render(draft: &Draft, findings: &mut Vec<Finding>, tally: &mut Tal
                 },
                 Col::Note if r.note.is_empty() => Cell::Empty,
                 Col::Note => Cell::text(&r.note),
-                count => r.values[count.count_index().expect("count column")].clone(),
+                Col::Count(m) => r.values[*m as usize].clone(),
             });
         }
         let row = sheet.push(cells);

@@ -1,14 +1,16 @@
 //! Monthly counts per partnership: seasonal flows and a drifting stock of
 //! companies, drawn from the seeded generator.
 
+use pps_monitor::schema::Measure;
+
 use crate::month::Month;
 use crate::rng::Rng;
 
 use super::ANCHOR;
 use super::partnerships::Pps;
 
-/// studenten_bol, studenten_bbl, werkenden, werkzoekenden, bedrijven, bedrijven_mkb
-pub(super) type Counts = [i64; 6];
+/// One number per declared count column, indexed by `Measure as usize`.
+pub(super) type Counts = [i64; Measure::COUNT];
 
 #[derive(Debug)]
 pub(super) struct Series {
@@ -60,7 +62,15 @@ pub(super) fn generate(pps: &[Pps], rng: &mut Rng) -> Vec<Series> {
                     companies += (level - companies) * 0.25 + rng.range(-1.0, 1.5);
                     let total = companies.round().max(1.0) as i64;
                     let sme = ((total as f64) * sme_share + rng.range(-1.0, 1.0)).round() as i64;
-                    (m, [bol, bbl, workers, seekers, total, sme.clamp(0, total)])
+                    let counts = Measure::ALL.map(|measure| match measure {
+                        Measure::StudentenBol => bol,
+                        Measure::StudentenBbl => bbl,
+                        Measure::Werkenden => workers,
+                        Measure::Werkzoekenden => seekers,
+                        Measure::Bedrijven => total,
+                        Measure::BedrijvenMkb => sme.clamp(0, total),
+                    });
+                    (m, counts)
                 })
                 .collect();
             Series { months }

@@ -1,6 +1,8 @@
 //! The targets workbook: yearly targets near what each partnership realises,
 //! with one deliberate mistake.
 
+use pps_monitor::schema::{Measure, TableColumn, TargetColumn};
+
 use crate::month::Month;
 use crate::rng::Rng;
 use crate::sheet::{Cell, Sheet};
@@ -30,10 +32,20 @@ pub(super) fn targets_sheet(
 ) -> (Sheet, usize, Finding) {
     let mut s = Sheet::new("Streefwaarden");
     s.push_bold(
-        ["pps_id", "jaar", "indicator", "streefwaarde"]
-            .map(Cell::text)
+        TargetColumn::ALL
+            .map(|c| Cell::text(c.spec().name))
             .to_vec(),
     );
+    let target_row = |id: &str, year: i32, indicator: &str, target: i64| {
+        TargetColumn::ALL
+            .map(|c| match c {
+                TargetColumn::PpsId => Cell::text(id),
+                TargetColumn::Jaar => Cell::Int(i64::from(year)),
+                TargetColumn::Indicator => Cell::text(indicator),
+                TargetColumn::Streefwaarde => Cell::Int(target),
+            })
+            .to_vec()
+    };
     let mut finding = None;
     let mut rows = 0;
     for (p, series) in pps.iter().zip(data) {
@@ -64,34 +76,28 @@ pub(super) fn targets_sheet(
                 1.0
             };
             for ind in &chosen {
-                let sum =
-                    |i: usize| months.iter().map(|(_, c)| c[i]).sum::<i64>() as f64 * full_year;
-                let realised = match *ind {
-                    "studenten_bol" => sum(0),
-                    "studenten_bbl" => sum(1),
-                    "werkenden" => sum(2),
-                    "werkzoekenden" => sum(3),
-                    "deelnemers" => sum(0) + sum(1) + sum(2) + sum(3),
-                    "bedrijven" => months.last().expect("months").1[4] as f64,
-                    _ => months.last().expect("months").1[5] as f64,
+                let sum = |m: Measure| {
+                    months.iter().map(|(_, c)| c[m as usize]).sum::<i64>() as f64 * full_year
+                };
+                let latest = |m: Measure| months.last().expect("months").1[m as usize] as f64;
+                let realised = match Measure::ALL.into_iter().find(|m| m.name() == *ind) {
+                    Some(m) if m.is_stock() => latest(m),
+                    Some(m) => sum(m),
+                    // deelnemers
+                    None => {
+                        sum(Measure::StudentenBol)
+                            + sum(Measure::StudentenBbl)
+                            + sum(Measure::Werkenden)
+                            + sum(Measure::Werkzoekenden)
+                    }
                 };
                 let target =
                     ((realised * rng.range(0.95, 1.25) / 5.0).round() * 5.0).max(5.0) as i64;
-                s.push(vec![
-                    Cell::text(p.id),
-                    Cell::Int(i64::from(year)),
-                    Cell::text(*ind),
-                    Cell::Int(target),
-                ]);
+                s.push(target_row(p.id, year, ind, target));
                 rows += 1;
             }
             if p.id == "HN-01" && year == 2025 {
-                let row = s.push(vec![
-                    Cell::text(p.id),
-                    Cell::Int(2025),
-                    Cell::text("stagiairs"),
-                    Cell::Int(40),
-                ]);
+                let row = s.push(target_row(p.id, 2025, "stagiairs", 40));
                 rows += 1;
                 finding = Some(Finding {
                     rel: "streefwaarden.xlsx".into(),
