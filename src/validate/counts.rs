@@ -56,11 +56,9 @@ fn count_sheet<'a>(
 ) -> Vec<CountCandidate<'a>> {
     let mut candidates = Vec::with_capacity(rows.len());
     for (place, r) in rows.rows() {
-        let before = ck.rejects.len();
-        let id = r.pps_id.value();
         let month = r.month.value().copied();
-        let ctx = (id, month);
-        ck.pps_id_cell(&place, r, ctx);
+        let ctx = ck.pps_id_cell(&place, r, month);
+        let id = ctx.0;
         ck.cell(&place, C::Periode, &r.month, ctx);
         for (m, v) in r.values.iter() {
             ck.cell(&place, C::Measure(m), v, ctx);
@@ -138,7 +136,7 @@ fn count_sheet<'a>(
                 month,
             );
         }
-        if ck.rejects.len() != before {
+        if ck.fate(&place).is_some() {
             continue;
         }
         for (m, v) in r.values.iter() {

@@ -244,14 +244,17 @@ impl<'a> Checker<'a> {
             .collect()
     }
 
-    /// The `pps_id` cell every table has: required text.
-    pub(super) fn pps_id_cell<R: TableRow>(
+    /// Checks the `pps_id` cell every table has (required text); returns
+    /// what the row's findings name: its `pps_id` and `month`, where read.
+    pub(super) fn pps_id_cell<'r, R: TableRow>(
         &mut self,
         row: &RowRef<'_>,
-        r: &R,
-        context: (Option<&String>, Option<Month>),
-    ) {
+        r: &'r R,
+        month: Option<Month>,
+    ) -> (Option<&'r String>, Option<Month>) {
+        let context = (r.pps_id().value(), month);
         self.cell(row, R::PPS_ID, r.pps_id(), context);
+        context
     }
 
     /// One `missing_column` line per row and missing column; true when the

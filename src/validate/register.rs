@@ -36,10 +36,8 @@ pub(super) fn register(
     let mut clean = Vec::new();
     let mut ids: BTreeMap<String, Vec<RowRef<'_>>> = BTreeMap::new();
     for (place, r) in ck.complete_rows::<RegisterRow>() {
-        let before = ck.rejects.len();
-        let id = r.pps_id.value();
-        let ctx = (id, None);
-        ck.pps_id_cell(&place, r, ctx);
+        let ctx = ck.pps_id_cell(&place, r, None);
+        let id = ctx.0;
         ck.cell(&place, C::Naam, &r.naam, ctx);
         ck.cell(&place, C::Consortium, &r.consortium, ctx);
         ck.cell(&place, C::GemeenteCode, &r.gemeente, ctx);
@@ -79,7 +77,7 @@ pub(super) fn register(
                         format!("De einddatum {end} ligt vóór de startdatum {start}; alle maanden van deze PPS worden afgekeurd."),
                     );
         }
-        if ck.rejects.len() == before {
+        if ck.fate(&place).is_none() {
             clean.push((place, r));
         }
     }

@@ -19,10 +19,8 @@ pub(super) fn targets(
 ) -> Vec<TargetRecord> {
     let mut candidates = Vec::new();
     for (place, r) in ck.complete_rows::<TargetRow>() {
-        let before = ck.rejects.len();
-        let id = r.pps_id.value();
-        let ctx = (id, None);
-        ck.pps_id_cell(&place, r, ctx);
+        let ctx = ck.pps_id_cell(&place, r, None);
+        let id = ctx.0;
         ck.cell(&place, C::Jaar, &r.year, ctx);
         match &r.indicator {
             Parsed::Empty | Parsed::Refused(_) => {
@@ -46,7 +44,7 @@ pub(super) fn targets(
             partnerships,
             register_rejects,
         );
-        if ck.rejects.len() == before
+        if ck.fate(&place).is_none()
             && let (Some(id), Some(year), Some(indicator), Some(value)) =
                 (id, r.year.value(), r.indicator.value(), r.value.value())
         {

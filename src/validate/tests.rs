@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use super::accounting::{self, Fate};
-use super::findings::Checker;
+use super::findings::{Checker, RowRef};
 use super::{SheetCount, check};
 use crate::config::PeriodChoice;
 use crate::error::Error;
@@ -86,19 +86,25 @@ B,2026-02,x,0,0,0,2,1
     assert_eq!(validated.accepted.counts.len(), 1);
 }
 
+/// A checker for `files`, and the register rows it will check.
+fn register_rows(files: &Ingested) -> (Checker<'_>, Vec<RowRef<'_>>) {
+    let mut ck = Checker::new(files);
+    let rows = ck.complete_rows::<RegisterRow>();
+    (ck, rows.into_iter().map(|(row, _)| row).collect())
+}
+
 /// A sheet with a row that was not decided fails the check.
 #[test]
 fn a_row_without_a_fate_is_an_internal_error() {
     let files = ingested(&[("register.csv", REGISTER.as_bytes())]);
-    let mut ck = Checker::new(&files);
-    let rows = ck.complete_rows::<RegisterRow>();
-    ck.decide(&rows[0].0, Fate::Accepted);
+    let (mut ck, rows) = register_rows(&files);
+    ck.decide(&rows[0], Fate::Accepted);
     let error = accounting::account(&ck).expect_err("row 3 has no fate");
     assert!(
         matches!(&error, Error::Internal(m) if m.contains("2 rows read, 1 with a fate")),
         "{error}"
     );
-    ck.decide(&rows[1].0, Fate::Rejected);
+    ck.decide(&rows[1], Fate::Rejected);
     let tally = accounting::account(&ck).expect("every row has a fate");
     assert_eq!((tally[0][0].accepted, tally[0][0].rejected), (1, 1));
 }
@@ -108,13 +114,12 @@ fn a_row_without_a_fate_is_an_internal_error() {
 #[test]
 fn a_row_with_two_fates_is_an_internal_error() {
     let files = ingested(&[("register.csv", REGISTER.as_bytes())]);
-    let mut ck = Checker::new(&files);
-    let rows = ck.complete_rows::<RegisterRow>();
-    ck.decide(&rows[0].0, Fate::Rejected);
-    ck.decide(&rows[0].0, Fate::Rejected);
-    ck.decide(&rows[1].0, Fate::Accepted);
+    let (mut ck, rows) = register_rows(&files);
+    ck.decide(&rows[0], Fate::Rejected);
+    ck.decide(&rows[0], Fate::Rejected);
+    ck.decide(&rows[1], Fate::Accepted);
     assert!(accounting::account(&ck).is_ok());
-    ck.decide(&rows[1].0, Fate::Duplicate);
+    ck.decide(&rows[1], Fate::Duplicate);
     let error = accounting::account(&ck).expect_err("row 3 decided twice");
     assert!(
         error
