@@ -96,17 +96,27 @@ pub fn main() -> i32 {
             };
         }
     };
-    let result = match cli.command {
-        Sub::Run(args) => job(Command::Run, args),
-        Sub::Validate(args) => job(Command::Validate, args),
-        Sub::Template(args) => template(&args),
+    // What a fatal error leaves behind, in the operator's words.
+    let (result, untouched) = match cli.command {
+        Sub::Run(args) => (
+            job(Command::Run, args),
+            "nothing was published; earlier outputs are untouched",
+        ),
+        Sub::Validate(args) => (
+            job(Command::Validate, args),
+            "nothing was published; earlier outputs are untouched",
+        ),
+        Sub::Template(args) => (
+            template(&args),
+            "no template was written; an earlier one is untouched",
+        ),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("pps-monitor: error: {e}");
             if e.exit_code() == exit::FATAL {
-                eprintln!("pps-monitor: nothing was published; earlier outputs are untouched");
+                eprintln!("pps-monitor: {untouched}");
             }
             e.exit_code()
         }

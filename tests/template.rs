@@ -66,6 +66,11 @@ fn template_into_an_unwritable_place_is_an_error_that_names_it() {
     let run = s.run(&["template", "--output", "bestand/sjabloon.xlsx"]);
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains("bestand"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no template was written") && !run.stderr.contains("published"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(names(&s), ["bestand", "config", "input"]);
 }
 

@@ -43,17 +43,21 @@ pub struct Published {
     pub outputs: Vec<String>,
 }
 
+/// Where an [`Output`] writes, and what it may describe.
+#[derive(Clone, Copy, Debug)]
+pub struct Writing<'a> {
+    pub results: &'a Results<'a>,
+    pub staging: &'a Staging,
+    /// The files written before this one (the data package and the
+    /// manifest describe them).
+    pub before: &'a [manifest::Output],
+}
+
 /// One kind of output file.
 pub trait Output: Sync {
-    /// Writes the file(s) into `staging` and returns each with its
-    /// checksum, in manifest order. `before` holds the files written
-    /// before this one (the data package and the manifest describe them).
-    fn write(
-        &self,
-        results: &Results<'_>,
-        staging: &Staging,
-        before: &[manifest::Output],
-    ) -> Result<Vec<manifest::Output>, Error>;
+    /// Writes the file(s) into the staging folder and returns each with
+    /// its checksum, in manifest order.
+    fn write(&self, at: Writing<'_>) -> Result<Vec<manifest::Output>, Error>;
 }
 
 /// `kpi_export_<P>.csv`, for the ministry.
@@ -86,14 +90,9 @@ fn csv_name(stem: &str, period: Month) -> String {
 }
 
 impl Output for Export<'_> {
-    fn write(
-        &self,
-        results: &Results<'_>,
-        staging: &Staging,
-        _before: &[manifest::Output],
-    ) -> Result<Vec<manifest::Output>, Error> {
-        let period = results.period;
-        let file = staging.file(&csv_name("kpi_export", period), |w| {
+    fn write(&self, at: Writing<'_>) -> Result<Vec<manifest::Output>, Error> {
+        let period = at.results.period;
+        let file = at.staging.file(&csv_name("kpi_export", period), |w| {
             export::write(&self.0.rows, period, w)
         })?;
         Ok(vec![file])
@@ -101,96 +100,80 @@ impl Output for Export<'_> {
 }
 
 impl Output for Report<'_> {
-    fn write(
-        &self,
-        results: &Results<'_>,
-        staging: &Staging,
-        _before: &[manifest::Output],
-    ) -> Result<Vec<manifest::Output>, Error> {
+    fn write(&self, at: Writing<'_>) -> Result<Vec<manifest::Output>, Error> {
         let input = report::ReportInput {
-            job: results.job,
-            period: results.period,
-            ingested: results.ingested,
-            validated: results.validated,
+            job: at.results.job,
+            period: at.results.period,
+            ingested: at.results.ingested,
+            validated: at.results.validated,
             aggregated: self.0,
         };
-        let name = format!("report_{}.xlsx", results.period);
-        let file = staging.file_at_path(&name, |path| report::write(&input, path))?;
+        let name = format!("report_{}.xlsx", at.results.period);
+        let file = at
+            .staging
+            .file_at_path(&name, |path| report::write(&input, path))?;
         Ok(vec![file])
     }
 }
 
 impl Output for Rejects {
-    fn write(
-        &self,
-        results: &Results<'_>,
-        staging: &Staging,
-        _before: &[manifest::Output],
-    ) -> Result<Vec<manifest::Output>, Error> {
-        let file = staging.file(&csv_name("rejects", results.period), |w| {
-            rejects::write(results.ingested, &results.validated.rejects, w)
-        })?;
+    fn write(&self, at: Writing<'_>) -> Result<Vec<manifest::Output>, Error> {
+        let file = at
+            .staging
+            .file(&csv_name("rejects", at.results.period), |w| {
+                rejects::write(at.results.ingested, &at.results.validated.rejects, w)
+            })?;
         Ok(vec![file])
     }
 }
 
 impl Output for Feedback<'_> {
-    fn write(
-        &self,
-        results: &Results<'_>,
-        staging: &Staging,
-        _before: &[manifest::Output],
-    ) -> Result<Vec<manifest::Output>, Error> {
+    fn write(&self, at: Writing<'_>) -> Result<Vec<manifest::Output>, Error> {
         feedback::Feedback::plan(
-            results.period,
-            results.ingested,
-            results.validated,
+            at.results.period,
+            at.results.ingested,
+            at.results.validated,
             &self.0.rows,
         )
-        .write_all(staging)
+        .write_all(at.staging)
     }
 }
 
 impl Output for DataPackage {
-    fn write(
-        &self,
-        results: &Results<'_>,
-        staging: &Staging,
-        before: &[manifest::Output],
-    ) -> Result<Vec<manifest::Output>, Error> {
+    fn write(&self, at: Writing<'_>) -> Result<Vec<manifest::Output>, Error> {
         let written = |stem: &str| {
-            let name = csv_name(stem, results.period);
-            before
+            let name = csv_name(stem, at.results.period);
+            at.before
                 .iter()
                 .find(|o| o.path == name)
                 .ok_or_else(|| Error::Output {
-                    path: staging.target().join(datapackage::FILE),
+                    path: at.staging.target().join(datapackage::FILE),
                     message: format!("the data package describes {name}, which was not written"),
                 })
         };
-        let descriptor =
-            datapackage::build(results.period, written("kpi_export")?, written("rejects")?);
-        let file = staging.file(datapackage::FILE, |w| datapackage::write(&descriptor, w))?;
+        let descriptor = datapackage::build(
+            at.results.period,
+            written("kpi_export")?,
+            written("rejects")?,
+        );
+        let file = at
+            .staging
+            .file(datapackage::FILE, |w| datapackage::write(&descriptor, w))?;
         Ok(vec![file])
     }
 }
 
 impl Output for Manifest {
-    fn write(
-        &self,
-        results: &Results<'_>,
-        staging: &Staging,
-        before: &[manifest::Output],
-    ) -> Result<Vec<manifest::Output>, Error> {
+    fn write(&self, at: Writing<'_>) -> Result<Vec<manifest::Output>, Error> {
         let manifest = manifest::build(
-            results.job,
-            results.period,
-            results.ingested,
-            results.validated,
-            before.to_vec(),
-            results.aggregated.map(|a| &a.protection),
+            at.results.job,
+            at.results.period,
+            at.results.ingested,
+            at.results.validated,
+            at.before.to_vec(),
+            at.results.aggregated.map(|a| &a.protection),
         );
-        let file = staging.file("manifest.json", |w| {
+        let file = at.staging.file("manifest.json", |w| {
             serde_json::to_writer_pretty(&mut *w, &manifest)?;
             w.write_all(b"\n").map_err(serde_json::Error::io)
         })?;
@@ -210,7 +193,13 @@ pub fn publish(results: &Results<'_>) -> Result<Published, Error> {
         // runs on one thread: it starts at once, on this thread, and the
         // export, the rejects file and the feedback workbooks are written
         // meanwhile.
-        let write = |output: &dyn Output| output.write(results, &staging, &[]);
+        let write = |output: &dyn Output| {
+            output.write(Writing {
+                results,
+                staging: &staging,
+                before: &[],
+            })
+        };
         let (report, others) = rayon::join(
             || write(&Report(aggregated)),
             || -> Result<_, Error> {
@@ -226,13 +215,25 @@ pub fn publish(results: &Results<'_>) -> Result<Published, Error> {
         written.extend(report?);
         written.extend(rejects);
         written.extend(feedback);
-        let package = DataPackage.write(results, &staging, &written)?;
+        let package = DataPackage.write(Writing {
+            results,
+            staging: &staging,
+            before: &written,
+        })?;
         written.extend(package);
     } else {
-        written.extend(Rejects.write(results, &staging, &[])?);
+        written.extend(Rejects.write(Writing {
+            results,
+            staging: &staging,
+            before: &[],
+        })?);
     }
     job.faults.reached(Point::Writing);
-    let manifest = Manifest.write(results, &staging, &written)?;
+    let manifest = Manifest.write(Writing {
+        results,
+        staging: &staging,
+        before: &written,
+    })?;
     written.extend(manifest);
 
     let folder = staging.commit()?;
