@@ -19,6 +19,7 @@ pub mod delimited;
 pub mod header;
 pub mod limits;
 mod package;
+pub mod provenance;
 pub mod value;
 pub mod workbook;
 mod xls;
@@ -37,6 +38,7 @@ use crate::schema::{self, CountColumn, RegisterColumn, TableColumn, TargetColumn
 use header::Header;
 pub use limits::Limits;
 use limits::{Refused, Value};
+pub use provenance::Provenance;
 use value::{Parsed, Refusal};
 
 /// Everything read from the input folder, files in path order.
@@ -66,6 +68,8 @@ impl FileStatus {
 /// One file below the input folder.
 #[derive(Debug)]
 pub struct InputFile {
+    /// The file as a whole, for findings about it.
+    pub at: Provenance,
     /// Relative to the input folder, `/`-separated.
     pub path: String,
     pub sha256: String,
@@ -78,6 +82,9 @@ pub struct InputFile {
 /// One sheet (a CSV file is one sheet, named "").
 #[derive(Debug)]
 pub struct Sheet {
+    /// The sheet, for findings about it; its rows' provenance is this at
+    /// their row ([`Provenance::row`]).
+    pub at: Provenance,
     pub name: String,
     /// `None`: no header row of a known table was found.
     pub header: Option<Header>,
@@ -151,9 +158,6 @@ pub enum Rows {
 pub struct RawCells(SmallVec<[(u8, Data); 3]>);
 
 static NO_CELL: Data = Data::Empty;
-
-/// The raw cells of a row that is not there.
-pub static NO_CELLS: RawCells = RawCells(SmallVec::new_const());
 
 impl RawCells {
     /// Keeps cell `i` of `cells` when `keep(i)`; empty cells are never kept.
@@ -355,6 +359,7 @@ pub fn read(
             let file = match problem {
                 None => read_file(relative, &path, limits),
                 Some(Problem::NotRegular) => InputFile {
+                    at: Provenance::file(&relative),
                     path: relative,
                     sha256: String::new(),
                     status: FileStatus::Ignored,
@@ -364,6 +369,7 @@ pub fn read(
                     sheets: Vec::new(),
                 },
                 Some(Problem::Listing(reason)) => InputFile {
+                    at: Provenance::file(&relative),
                     path: relative,
                     sha256: String::new(),
                     status: FileStatus::Unreadable,
@@ -408,6 +414,7 @@ fn read_file(path: String, full: &Path, limits: &Limits) -> InputFile {
         // possibly large unrelated file into memory.
         return InputFile {
             sha256: hash_file(full).unwrap_or_default(),
+            at: Provenance::file(&path),
             path,
             status: FileStatus::Ignored,
             message: Some(reason.to_owned()),
@@ -415,6 +422,7 @@ fn read_file(path: String, full: &Path, limits: &Limits) -> InputFile {
         };
     }
     let unreadable = |path: String, sha256: String, message: String| InputFile {
+        at: Provenance::file(&path),
         path,
         sha256,
         status: FileStatus::Unreadable,
@@ -465,6 +473,8 @@ fn read_at_most(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
 /// This is the entry point for fuzzing ingest.
 pub fn read_one(relative_path: &str, bytes: &[u8], limits: &Limits) -> InputFile {
     let path = relative_path.to_owned();
+    // Where everything read from this file comes from: made here, once.
+    let at = Provenance::file(&path);
     let sha256 = hex(&Sha256::digest(bytes));
     let csv = kind_of(&path) == Some(Kind::Csv);
     let ods_first = path.to_ascii_lowercase().ends_with(".ods");
@@ -481,12 +491,21 @@ pub fn read_one(relative_path: &str, bytes: &[u8], limits: &Limits) -> InputFile
         } else {
             workbook::read(bytes, ods_first, limits)
         }
-        .map(|raw| raw.into_iter().map(sheet).collect::<Vec<Sheet>>())
+        .map(|raw| {
+            raw.into_iter()
+                .enumerate()
+                .map(|(i, raw)| {
+                    let sheet_at = at.sheet(i, &raw.name);
+                    sheet(raw, sheet_at)
+                })
+                .collect::<Vec<Sheet>>()
+        })
     });
     match parsed {
         Ok(sheets) => {
             let any_table = sheets.iter().any(|s| s.header.is_some());
             InputFile {
+                at,
                 path,
                 sha256,
                 status: if any_table {
@@ -499,6 +518,7 @@ pub fn read_one(relative_path: &str, bytes: &[u8], limits: &Limits) -> InputFile
             }
         }
         Err(Refused(message)) => InputFile {
+            at,
             path,
             sha256,
             status: FileStatus::Unreadable,
@@ -544,7 +564,7 @@ fn guarded<T>(read: impl FnOnce() -> Result<T, Refused>) -> Result<T, Refused> {
 }
 
 /// Finds the header, then turns every row below it into a typed row.
-fn sheet(raw: workbook::RawSheet) -> Sheet {
+fn sheet(raw: workbook::RawSheet, at: Provenance) -> Sheet {
     let workbook::RawSheet {
         name,
         hidden,
@@ -556,6 +576,7 @@ fn sheet(raw: workbook::RawSheet) -> Sheet {
         Value::UncachedFormula(_) => false,
     });
     let ignored = |empty: bool| Sheet {
+        at: at.clone(),
         name: name.clone(),
         header: None,
         header_row: 0,
@@ -668,6 +689,7 @@ fn sheet(raw: workbook::RawSheet) -> Sheet {
         *c += first_col as usize;
     }
     Sheet {
+        at,
         name,
         header: Some(header),
         header_row: header_index.saturating_add(1),

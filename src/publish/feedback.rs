@@ -48,11 +48,11 @@ use super::report::{
 };
 use super::{Staging, guard, rejects};
 use crate::error::Error;
-use crate::ingest::Ingested;
+use crate::ingest::Provenance;
 use crate::model::{
     CellStatus, DUTCH_MONTHS_SHORT, KpiRow, Level, Month, Partnership, Value, Window, cut_text,
 };
-use crate::validate::{Place, Reject, Validated};
+use crate::validate::{Reject, Validated};
 
 /// The folder inside `<output>/<P>/`.
 pub const FOLDER: &str = "terugkoppeling";
@@ -68,7 +68,6 @@ pub const SHEETS: [&str; 4] = ["Overzicht", "Afgekeurd", "Ontbrekend", "Cijfers"
 #[derive(Debug)]
 pub struct Feedback<'a> {
     period: Month,
-    ingested: &'a Ingested,
     books: Vec<Book<'a>>,
 }
 
@@ -99,12 +98,7 @@ pub struct Book<'a> {
 impl<'a> Feedback<'a> {
     /// Sorts the partnerships, rejects, months and export rows of period
     /// `period` into workbooks.
-    pub fn plan(
-        period: Month,
-        ingested: &'a Ingested,
-        validated: &'a Validated,
-        rows: &'a [KpiRow],
-    ) -> Feedback<'a> {
+    pub fn plan(period: Month, validated: &'a Validated, rows: &'a [KpiRow]) -> Feedback<'a> {
         let mut groups: BTreeMap<Option<&'a str>, Vec<&'a Partnership>> = BTreeMap::new();
         for p in &validated.accepted.partnerships {
             let consortium = p.consortium.as_deref().filter(|c| !c.trim().is_empty());
@@ -151,14 +145,14 @@ impl<'a> Feedback<'a> {
 
         // A rejected row goes as a whole: the partnership any of its lines
         // names.
-        let mut owner: HashMap<Place, (&'a str, usize)> = HashMap::new();
+        let mut owner: HashMap<&'a Provenance, (&'a str, usize)> = HashMap::new();
         for r in &validated.rejects {
             if let Some((id, &i)) = r.pps_id.as_deref().and_then(|id| book_of.get_key_value(id)) {
-                owner.entry(r.place).or_insert((id, i));
+                owner.entry(&r.at).or_insert((id, i));
             }
         }
         for r in &validated.rejects {
-            if let Some(&(id, i)) = owner.get(&r.place) {
+            if let Some(&(id, i)) = owner.get(&r.at) {
                 books[i].rejects.push(r);
                 books[i].owners.push(id);
             }
@@ -210,11 +204,7 @@ impl<'a> Feedback<'a> {
                 ))
             });
         }
-        Feedback {
-            period,
-            ingested,
-            books,
-        }
+        Feedback { period, books }
     }
 
     pub fn books(&self) -> &[Book<'a>] {
@@ -304,7 +294,7 @@ impl<'a> Feedback<'a> {
             &s.title,
         )?;
         let rejected_rows = {
-            let mut places: Vec<Place> = book.rejects.iter().map(|r| r.place).collect();
+            let mut places: Vec<&Provenance> = book.rejects.iter().map(|r| &r.at).collect();
             places.dedup();
             places.len()
         };
@@ -452,15 +442,10 @@ impl<'a> Feedback<'a> {
         let mut row = 0;
         for r in &book.rejects {
             row += 1;
-            let file = &self.ingested.files[r.place.file];
-            let sheet = r
-                .place
-                .sheet
-                .and_then(|i| file.sheets.get(i))
-                .map_or("", |sh| sh.name.as_str());
-            ws.write_string_with_format(row, 0, guard(&cut_text(&file.path)), &s.wrap)?;
+            let (path, sheet) = (r.at.path(), r.at.sheet_name());
+            ws.write_string_with_format(row, 0, guard(&cut_text(path)), &s.wrap)?;
             ws.write_string_with_format(row, 1, guard(&cut_text(sheet)), &s.wrap)?;
-            match r.place.row {
+            match r.at.row_number() {
                 Some(n) => ws.write_number_with_format(row, 2, f64::from(n), &s.count)?,
                 None => ws.write_blank(row, 2, &s.count)?,
             };
@@ -471,7 +456,7 @@ impl<'a> Feedback<'a> {
             // Wrapped text needs a row tall enough for it: spreadsheets do
             // not grow rows on opening, and printing cuts what is hidden.
             let lines = [
-                (file.path.as_str(), REJECT_WIDTHS[0]),
+                (path, REJECT_WIDTHS[0]),
                 (sheet, REJECT_WIDTHS[1]),
                 (&r.column, REJECT_WIDTHS[3]),
                 (&r.value, REJECT_WIDTHS[4]),

@@ -122,19 +122,12 @@ pub fn build<'a>(
     let warnings = validated
         .warnings
         .iter()
-        .map(|w| {
-            let file = &ingested.files[w.place.file];
-            WarningEntry {
-                file: &file.path,
-                sheet: w
-                    .place
-                    .sheet
-                    .map(|s| file.sheets[s].name.as_str())
-                    .unwrap_or_default(),
-                row: w.place.row,
-                column: &w.column,
-                message: &w.message,
-            }
+        .map(|w| WarningEntry {
+            file: w.at.path(),
+            sheet: w.at.sheet_name(),
+            row: w.at.row_number(),
+            column: &w.column,
+            message: &w.message,
         })
         .collect();
     Manifest {

@@ -121,7 +121,7 @@ impl Output for Rejects {
         let file = at
             .staging
             .file(&csv_name("rejects", at.results.period), |w| {
-                rejects::write(at.results.ingested, &at.results.validated.rejects, w)
+                rejects::write(&at.results.validated.rejects, w)
             })?;
         Ok(vec![file])
     }
@@ -129,13 +129,8 @@ impl Output for Rejects {
 
 impl Output for Feedback<'_> {
     fn write(&self, at: Writing<'_>) -> Result<Vec<manifest::Output>, Error> {
-        feedback::Feedback::plan(
-            at.results.period,
-            at.results.ingested,
-            at.results.validated,
-            &self.0.rows,
-        )
-        .write_all(at.staging)
+        feedback::Feedback::plan(at.results.period, at.results.validated, &self.0.rows)
+            .write_all(at.staging)
     }
 }
 

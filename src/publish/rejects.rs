@@ -15,7 +15,6 @@
 use std::io::Write;
 
 use super::guard;
-use crate::ingest::Ingested;
 use crate::model::cut_text;
 use crate::validate::Reject;
 
@@ -26,24 +25,18 @@ pub const HEADER: [&str; 7] = [
     "bestand", "blad", "rij", "kolom", "waarde", "regel", "melding",
 ];
 
-pub fn write(ingested: &Ingested, rejects: &[Reject], mut out: impl Write) -> csv::Result<()> {
+pub fn write(rejects: &[Reject], mut out: impl Write) -> csv::Result<()> {
     out.write_all(BOM)?;
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(out);
     w.write_record(HEADER)?;
     for r in rejects {
-        let file = &ingested.files[r.place.file];
-        let sheet = r
-            .place
-            .sheet
-            .map(|s| file.sheets[s].name.as_str())
-            .unwrap_or_default();
-        let row = r.place.row.map(|n| n.to_string()).unwrap_or_default();
+        let row = r.at.row_number().map(|n| n.to_string()).unwrap_or_default();
         let text = |field: &str| guard(&cut_text(field)).into_owned();
         w.write_record([
-            text(&file.path).as_str(),
-            &text(sheet),
+            text(r.at.path()).as_str(),
+            &text(r.at.sheet_name()),
             &row,
             &text(&r.column),
             &text(&r.value),

@@ -15,8 +15,6 @@
 //! error ([`Error::Internal`]), so a row dropped on some path can no longer
 //! count as accepted.
 
-use std::collections::BTreeMap;
-
 use super::findings::Checker;
 use crate::error::Error;
 
@@ -73,31 +71,62 @@ impl SheetCount {
 }
 
 /// The fates recorded so far, per sheet, in the order of the sheet's rows.
+///
+/// Sheets are numbered densely in reading order (files in path order, then
+/// sheets in workbook order); a checker covers the numbers from the lowest
+/// it has seen, so that one that checks a single sheet holds one slot list.
 #[derive(Default, Debug)]
 pub(super) struct Fates {
-    /// `(file, sheet)` → one slot per row read (`None`: not decided yet).
-    by_sheet: BTreeMap<(usize, usize), Vec<Option<Fate>>>,
-    /// Rows given a second, different fate, or places that are no row of
-    /// their sheet: bugs, reported by [`account`].
+    /// The number of the sheet `sheets[0]` is about.
+    first: usize,
+    /// Per sheet, one slot per row read (`None`: not decided yet); empty
+    /// until a row of the sheet is decided.
+    sheets: Vec<Vec<Option<Fate>>>,
+    /// Rows given a second, different fate: bugs, reported by [`account`].
     clashes: Vec<String>,
 }
 
 impl Fates {
-    /// Records `fate` for row `index` of sheet `(file, sheet)`, which has
+    /// The slots of sheet number `sheet`, which has `rows` rows.
+    fn slots(&mut self, sheet: usize, rows: usize) -> &mut Vec<Option<Fate>> {
+        if self.sheets.is_empty() {
+            self.first = sheet;
+        } else if sheet < self.first {
+            let before = self.first - sheet;
+            self.sheets
+                .splice(0..0, std::iter::repeat_with(Vec::new).take(before));
+            self.first = sheet;
+        }
+        let i = sheet - self.first;
+        if i >= self.sheets.len() {
+            self.sheets.resize_with(i + 1, Vec::new);
+        }
+        let slots = &mut self.sheets[i];
+        if slots.len() < rows {
+            slots.resize(rows, None);
+        }
+        slots
+    }
+
+    /// The slots of sheet number `sheet` recorded so far.
+    fn of(&self, sheet: usize) -> &[Option<Fate>] {
+        sheet
+            .checked_sub(self.first)
+            .and_then(|i| self.sheets.get(i))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Records `fate` for row `index` of sheet number `sheet`, which has
     /// `rows` rows. Only `Rejected` may be recorded twice (one line per
     /// broken rule); `place` names the row should anything be wrong.
     pub(super) fn decide(
         &mut self,
-        sheet: (usize, usize),
+        sheet: usize,
         (index, rows): (usize, usize),
         fate: Fate,
         place: impl FnOnce() -> String,
     ) {
-        let slots = self
-            .by_sheet
-            .entry(sheet)
-            .or_insert_with(|| vec![None; rows]);
-        let clash = match slots.get_mut(index) {
+        let clash = match self.slots(sheet, rows).get_mut(index) {
             Some(slot) => settle(slot, fate)
                 .err()
                 .map(|earlier| format!("{earlier:?} and then {fate:?}")),
@@ -108,37 +137,29 @@ impl Fates {
         }
     }
 
-    /// A fate for a place that is no row of its sheet.
-    pub(super) fn lost(&mut self, place: &str, fate: Fate) {
-        self.clashes
-            .push(format!("{place}: {fate:?} for a row that was not read"));
-    }
-
-    /// The fate of row `index` of a sheet, if decided.
-    pub(super) fn get(&self, sheet: (usize, usize), index: usize) -> Option<Fate> {
-        self.by_sheet.get(&sheet)?.get(index).copied().flatten()
+    /// The fate of row `index` of sheet number `sheet`, if decided.
+    pub(super) fn get(&self, sheet: usize, index: usize) -> Option<Fate> {
+        self.of(sheet).get(index).copied().flatten()
     }
 
     /// Takes over the fates recorded by a checker that looked at other rows.
     pub(super) fn absorb(&mut self, other: Fates) {
         self.clashes.extend(other.clashes);
-        for (sheet, slots) in other.by_sheet {
-            let mine = self
-                .by_sheet
-                .entry(sheet)
-                .or_insert_with(|| vec![None; slots.len()]);
-            for (index, fate) in slots.into_iter().enumerate() {
-                let clash = match (mine.get_mut(index), fate) {
-                    (_, None) => None,
-                    (Some(slot), Some(fate)) => settle(slot, fate).err(),
-                    (None, Some(fate)) => Some(fate),
-                };
-                if let Some(fate) = clash {
-                    self.clashes.push(format!(
-                        "sheet {sheet:?}, row index {index}: {fate:?} twice"
-                    ));
+        for (i, theirs) in other.sheets.into_iter().enumerate() {
+            if theirs.is_empty() {
+                continue;
+            }
+            let sheet = other.first + i;
+            let mine = self.slots(sheet, theirs.len());
+            let mut twice = Vec::new();
+            for (index, fate) in theirs.into_iter().enumerate() {
+                if let Some(fate) = fate
+                    && settle(&mut mine[index], fate).is_err()
+                {
+                    twice.push(format!("sheet {sheet}, row index {index}: {fate:?} twice"));
                 }
             }
+            self.clashes.extend(twice);
         }
     }
 }
@@ -166,19 +187,17 @@ pub(super) fn account(ck: &Checker<'_>) -> Result<Vec<Vec<SheetCount>>, Error> {
         )));
     }
     let mut accounting = Vec::with_capacity(ck.ingested.files.len());
-    for (f, file) in ck.ingested.files.iter().enumerate() {
+    let mut number = 0;
+    for file in &ck.ingested.files {
         let mut sheets = Vec::with_capacity(file.sheets.len());
-        for (s, sheet) in file.sheets.iter().enumerate() {
+        for sheet in &file.sheets {
             let mut count = SheetCount {
                 read: sheet.read(),
                 blank: sheet.blank as usize,
                 ..SheetCount::default()
             };
-            let slots = ck
-                .fates
-                .by_sheet
-                .get(&(f, s))
-                .map_or(&[][..], Vec::as_slice);
+            let slots = ck.fates.of(number);
+            number += 1;
             for fate in slots.iter().flatten() {
                 count.add(*fate);
             }

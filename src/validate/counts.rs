@@ -5,9 +5,8 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use super::Place;
 use super::duplicates::Candidate;
-use super::findings::Checker;
+use super::findings::{Checker, SheetRows};
 use super::register::known_pps;
 use super::rules::{self, Rule};
 use crate::ingest::CountRow;
@@ -16,7 +15,7 @@ use crate::model::{Measure, Month, Partnership};
 use crate::schema::{CountColumn as C, Empty, TableColumn};
 
 /// A count row that broke no rule, keyed by partnership and month.
-pub(super) type CountCandidate = Candidate<(String, Month), [i64; Measure::COUNT]>;
+pub(super) type CountCandidate<'a> = Candidate<'a, (String, Month), [i64; Measure::COUNT]>;
 
 /// Count rows of every count sheet. The sheets are checked side by side,
 /// each with a checker of its own, and their findings and candidates taken
@@ -26,20 +25,15 @@ pub(super) fn counts<'a>(
     partnerships: &HashMap<String, Partnership>,
     register_rejects: &HashMap<String, String>,
     current: Month,
-) -> Vec<CountCandidate> {
+) -> Vec<CountCandidate<'a>> {
     let ingested = ck.ingested;
-    let checked: Vec<(Checker<'a>, Vec<CountCandidate>)> = ck
+    let checked: Vec<(Checker<'a>, Vec<CountCandidate<'a>>)> = ck
         .complete_sheets::<CountRow>()
         .into_par_iter()
-        .map(|(f, s, rows)| {
+        .map(|rows| {
             let mut local = Checker::new(ingested);
-            let candidates = count_sheet(
-                &mut local,
-                (f, s, rows),
-                partnerships,
-                register_rejects,
-                current,
-            );
+            let candidates =
+                count_sheet(&mut local, &rows, partnerships, register_rejects, current);
             (local, candidates)
         })
         .collect();
@@ -53,24 +47,21 @@ pub(super) fn counts<'a>(
 }
 
 /// The rows of one count sheet that has every required column.
-fn count_sheet(
-    ck: &mut Checker<'_>,
-    (f, s, rows): (usize, usize, &[CountRow]),
+fn count_sheet<'a>(
+    ck: &mut Checker<'a>,
+    rows: &SheetRows<'a, CountRow>,
     partnerships: &HashMap<String, Partnership>,
     register_rejects: &HashMap<String, String>,
     current: Month,
-) -> Vec<CountCandidate> {
+) -> Vec<CountCandidate<'a>> {
     let mut candidates = Vec::with_capacity(rows.len());
-    for r in rows {
-        let place = Place::row(f, s, r.row);
-        let before = ck.rejects.len();
-        let id = r.pps_id.value();
+    for (place, r) in rows.rows() {
         let month = r.month.value().copied();
-        let ctx = (id, month);
-        ck.pps_id_cell(place, r, ctx);
-        ck.cell(place, C::Periode, &r.cells, &r.month, ctx);
+        let ctx = ck.pps_id_cell(&place, r, month);
+        let id = ctx.0;
+        ck.cell(&place, C::Periode, &r.month, ctx);
         for (m, v) in r.values.iter() {
-            ck.cell(place, C::Measure(m), &r.cells, v, ctx);
+            ck.cell(&place, C::Measure(m), v, ctx);
         }
         // The rules about the month quote the period cell.
         let period = C::Periode.position();
@@ -79,7 +70,7 @@ fn count_sheet(
             && m > current
         {
             ck.reject(
-                place,
+                &place,
                 period,
                 period_raw(),
                 Rule::FuturePeriod,
@@ -90,7 +81,7 @@ fn count_sheet(
         }
         let partnership = known_pps(
             ck,
-            place,
+            &place,
             (C::PpsId, &r.cells),
             id,
             month,
@@ -101,7 +92,7 @@ fn count_sheet(
             if m < p.start {
                 let message = rules::before_start(&p.pps_id, &m.to_string(), &p.start.to_string());
                 ck.reject(
-                    place,
+                    &place,
                     period,
                     period_raw(),
                     Rule::BeforeStart,
@@ -115,7 +106,7 @@ fn count_sheet(
             {
                 let message = rules::after_end(&p.pps_id, &m.to_string(), &end.to_string());
                 ck.reject(
-                    place,
+                    &place,
                     period,
                     period_raw(),
                     Rule::AfterEnd,
@@ -136,7 +127,7 @@ fn count_sheet(
         {
             let message = rules::mkb_exceeds_total(mkb_value, total);
             ck.reject(
-                place,
+                &place,
                 C::Measure(mkb).position(),
                 value::raw(&r.cells[C::Measure(mkb)]),
                 Rule::MkbExceedsTotal,
@@ -145,15 +136,15 @@ fn count_sheet(
                 month,
             );
         }
-        if ck.rejects.len() != before {
+        if ck.fate(&place).is_some() {
             continue;
         }
         for (m, v) in r.values.iter() {
             let column = C::Measure(m);
             if *v == Parsed::Empty && column.spec().empty == Empty::Zero {
                 ck.warn(
-                    place,
-                    ck.column_label(place, column.position()),
+                    place.at(),
+                    place.column_label(column.position()),
                     "Lege cel; geteld als 0. Vul 0 in als er niets te melden is.".to_owned(),
                 );
             }
@@ -162,7 +153,7 @@ fn count_sheet(
             candidates.push(Candidate {
                 key: (id.clone(), m),
                 values: Measure::ALL.map(|measure| number(&r.values[measure]).unwrap_or(0)),
-                place,
+                row: place,
             });
         }
     }

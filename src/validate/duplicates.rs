@@ -3,28 +3,27 @@
 //! duplicates); the same key with different values rejects every copy
 //! (`duplicate_conflict`).
 
-use super::Place;
 use super::accounting::Fate;
-use super::findings::Checker;
+use super::findings::{Checker, RowRef};
 use super::rules::{self, Rule};
 use crate::model::Month;
 
 /// A row that broke no rule, waiting for the duplicate check.
-pub(super) struct Candidate<K, V> {
+pub(super) struct Candidate<'a, K, V> {
     pub(super) key: K,
     pub(super) values: V,
-    pub(super) place: Place,
+    pub(super) row: RowRef<'a>,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
     /// Keeps one copy of identical keys (the rest are duplicates) and
     /// rejects every copy of a key whose values differ.
     pub(super) fn deduplicate<K: Ord, V: PartialEq>(
         &mut self,
-        mut candidates: Vec<Candidate<K, V>>,
+        mut candidates: Vec<Candidate<'a, K, V>>,
         describe: impl Fn(&K) -> String,
         key_context: impl Fn(&K) -> (Option<String>, Option<Month>),
-    ) -> Vec<Candidate<K, V>> {
+    ) -> Vec<Candidate<'a, K, V>> {
         // A stable sort keeps the copies of one key in file order, so the
         // first copy read is the one kept.
         candidates.sort_by(|a, b| a.key.cmp(&b.key));
@@ -43,20 +42,20 @@ impl Checker<'_> {
             if copies.iter().all(|c| c.values == copies[0].values) {
                 keep[start] = true;
                 for extra in &copies[1..] {
-                    self.decide(extra.place, Fate::Duplicate);
+                    self.decide(&extra.row, Fate::Duplicate);
                 }
             } else {
                 let (pps_id, month) = key_context(key);
                 for c in copies {
                     let others: Vec<String> = copies
                         .iter()
-                        .filter(|o| o.place != c.place)
+                        .filter(|o| o.row != c.row)
                         .take(3)
-                        .map(|o| self.location(o.place))
+                        .map(|o| o.row.at().to_string())
                         .collect();
-                    let (column, raw) = self.raw_pps_id(c.place);
+                    let (column, raw) = c.row.raw_pps_id();
                     self.reject(
-                        c.place,
+                        &c.row,
                         column,
                         raw,
                         Rule::DuplicateConflict,

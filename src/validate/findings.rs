@@ -1,12 +1,19 @@
 //! Collecting findings: the [`Checker`] that gathers rejects, warnings and
 //! the fate of every row while the rules of each table run, and the checks
 //! every table shares (a cell's type, a sheet's missing columns).
+//!
+//! Rows travel through the rules as [`RowRef`]s: the sheet they were read
+//! from (whose provenance, with the row number, every finding about the
+//! row gets), the slot of the row's fate, and its raw cells for messages
+//! that quote them. A row handle borrows; only findings own a provenance.
 
 use super::accounting::{Fate, Fates};
 use super::rules::{self, Rule};
-use super::{Place, Reject, Warning};
+use super::{Reject, Warning};
 use crate::ingest::value::{self, Parsed};
-use crate::ingest::{CountRow, Ingested, NO_CELLS, RawCells, RegisterRow, Rows, Sheet, TargetRow};
+use crate::ingest::{
+    CountRow, Ingested, Provenance, RawCells, RegisterRow, Rows, Sheet, TargetRow,
+};
 use crate::model::Month;
 use crate::schema::{self, CountColumn, Empty, RegisterColumn, TableColumn, TargetColumn};
 
@@ -15,6 +22,78 @@ pub(super) struct Checker<'a> {
     pub(super) rejects: Vec<Reject>,
     pub(super) warnings: Vec<Warning>,
     pub(super) fates: Fates,
+}
+
+/// A row of a table sheet while validation checks it.
+#[derive(Clone, Debug)]
+pub(super) struct RowRef<'a> {
+    /// The sheet it was read from (its provenance, its header).
+    sheet: &'a Sheet,
+    /// The sheet's number in reading order and the row's position among
+    /// the sheet's rows: the slot of its fate.
+    number: usize,
+    index: u32,
+    /// The row number as a spreadsheet shows it.
+    row: u32,
+    /// The raw cells that messages may quote.
+    pub(super) cells: &'a RawCells,
+}
+
+impl RowRef<'_> {
+    /// Where the row was read, for a finding about it.
+    pub(super) fn at(&self) -> Provenance {
+        self.sheet.at.row(self.row)
+    }
+
+    /// The header of table column `index` in the row's sheet, as found.
+    pub(super) fn column_label(&self, index: usize) -> String {
+        self.sheet.column_label(index)
+    }
+
+    /// The position of the `pps_id` column and the row's raw `pps_id`
+    /// cell, for the rules that quote it.
+    pub(super) fn raw_pps_id(&self) -> (usize, String) {
+        let column = self
+            .sheet
+            .table()
+            .map_or(0, |table| schema::spec(table).pps_id());
+        (column, value::raw(&self.cells[column]))
+    }
+}
+
+/// The same row (not merely equal cells).
+impl PartialEq for RowRef<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        (self.number, self.index) == (other.number, other.index)
+    }
+}
+
+/// The rows of one sheet of a table, with the sheet's number in reading
+/// order.
+pub(super) struct SheetRows<'a, R> {
+    sheet: &'a Sheet,
+    number: usize,
+    rows: &'a [R],
+}
+
+impl<'a, R: TableRow> SheetRows<'a, R> {
+    /// Each row with its [`RowRef`].
+    pub(super) fn rows(&self) -> impl Iterator<Item = (RowRef<'a>, &'a R)> + use<'a, '_, R> {
+        self.rows.iter().enumerate().map(|(index, r)| {
+            let row = RowRef {
+                sheet: self.sheet,
+                number: self.number,
+                index: index as u32,
+                row: r.number(),
+                cells: r.cells(),
+            };
+            (row, r)
+        })
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.rows.len()
+    }
 }
 
 impl<'a> Checker<'a> {
@@ -34,50 +113,26 @@ impl<'a> Checker<'a> {
         self.fates.absorb(other.fates);
     }
 
-    /// Records what became of the row at `place` (see [`Fates::decide`]).
-    /// Places of whole files and sheets have no fate.
-    pub(super) fn decide(&mut self, place: Place, fate: Fate) {
-        let (Some(sheet), Some(_)) = (place.sheet, place.row) else {
-            return;
-        };
-        let rows = self.sheet(place).read();
-        match self.row_index(place) {
-            Some(index) => {
-                let ingested = self.ingested;
-                let at = || location(ingested, place);
-                self.fates
-                    .decide((place.file, sheet), (index, rows), fate, at);
-            }
-            None => self.fates.lost(&self.location(place), fate),
-        }
+    /// Records what became of `row` (see [`Fates::decide`]).
+    pub(super) fn decide(&mut self, row: &RowRef<'_>, fate: Fate) {
+        let slot = (row.index as usize, row.sheet.read());
+        self.fates
+            .decide(row.number, slot, fate, || row.at().to_string());
     }
 
-    /// The fate of the row at `place`, if decided.
-    pub(super) fn fate(&self, place: Place) -> Option<Fate> {
-        let index = self.row_index(place)?;
-        self.fates.get((place.file, place.sheet?), index)
+    /// The fate of `row`, if decided.
+    pub(super) fn fate(&self, row: &RowRef<'_>) -> Option<Fate> {
+        self.fates.get(row.number, row.index as usize)
     }
 
-    fn sheet(&self, place: Place) -> &'a Sheet {
-        &self.ingested.files[place.file].sheets[place.sheet.unwrap_or(0)]
-    }
-
-    /// The header of column `index` at `place`, as found in the sheet.
-    pub(super) fn column_label(&self, place: Place, index: usize) -> String {
-        self.sheet(place).column_label(index)
-    }
-
-    pub(super) fn location(&self, place: Place) -> String {
-        location(self.ingested, place)
-    }
-
+    /// One line of the rejects file about `row`.
     #[expect(
         clippy::too_many_arguments,
         reason = "one call site shape per rule; a struct would only rename the arguments"
     )]
     pub(super) fn reject(
         &mut self,
-        place: Place,
+        row: &RowRef<'_>,
         column_index: usize,
         value: String,
         rule: Rule,
@@ -85,14 +140,10 @@ impl<'a> Checker<'a> {
         pps_id: Option<&String>,
         month: Option<Month>,
     ) {
-        let column = if place.sheet.is_some() {
-            self.sheet(place).column_label(column_index)
-        } else {
-            String::new()
-        };
-        self.decide(place, Fate::Rejected);
+        let column = row.column_label(column_index);
+        self.decide(row, Fate::Rejected);
         self.rejects.push(Reject {
-            place,
+            at: row.at(),
             column_index,
             column,
             value,
@@ -103,9 +154,23 @@ impl<'a> Checker<'a> {
         });
     }
 
-    pub(super) fn warn(&mut self, place: Place, column: String, message: String) {
+    /// The `unreadable_file` line of a file that could not be read.
+    pub(super) fn reject_file(&mut self, at: &Provenance, reason: &str) {
+        self.rejects.push(Reject {
+            at: at.clone(),
+            column_index: 0,
+            column: String::new(),
+            value: String::new(),
+            rule: Rule::UnreadableFile,
+            message: rules::unreadable_file(reason),
+            pps_id: None,
+            month: None,
+        });
+    }
+
+    pub(super) fn warn(&mut self, at: Provenance, column: String, message: String) {
         self.warnings.push(Warning {
-            place,
+            at,
             column,
             message,
         });
@@ -116,9 +181,8 @@ impl<'a> Checker<'a> {
     /// and what kind of value the message asks for.
     pub(super) fn cell<C: TableColumn, T>(
         &mut self,
-        place: Place,
+        row: &RowRef<'_>,
         column: C,
-        cells: &RawCells,
         parsed: &Parsed<T>,
         context: (Option<&String>, Option<Month>),
     ) {
@@ -131,8 +195,8 @@ impl<'a> Checker<'a> {
             Parsed::Bad | Parsed::Refused(_) => Rule::BadValue,
             Parsed::Negative => Rule::Negative,
         };
-        let label = self.sheet(place).column_label(column.position());
-        let raw_text = value::raw(&cells[column]);
+        let label = row.column_label(column.position());
+        let raw_text = value::raw(&row.cells[column]);
         let message = match (rule, parsed) {
             (_, Parsed::Refused(refusal)) => rules::refused(*refusal, &label, &raw_text),
             (Rule::MissingValue, _) => rules::missing_value(&label),
@@ -140,7 +204,7 @@ impl<'a> Checker<'a> {
             _ => rules::negative(&label, &raw_text),
         };
         self.reject(
-            place,
+            row,
             column.position(),
             raw_text,
             rule,
@@ -150,57 +214,53 @@ impl<'a> Checker<'a> {
         );
     }
 
-    /// The sheets of table `R` that have every required column, as
-    /// `(file, sheet, rows)`. Rows of a sheet that lacks a column get their
-    /// `missing_column` lines here and are not checked further.
-    pub(super) fn complete_sheets<R: TableRow>(&mut self) -> Vec<(usize, usize, &'a [R])> {
+    /// The sheets of table `R` that have every required column. Rows of a
+    /// sheet that lacks a column get their `missing_column` lines here and
+    /// are not checked further.
+    pub(super) fn complete_sheets<R: TableRow>(&mut self) -> Vec<SheetRows<'a, R>> {
         let ingested = self.ingested;
         let mut complete = Vec::new();
-        for (f, file) in ingested.files.iter().enumerate() {
-            for (s, sheet) in file.sheets.iter().enumerate() {
-                if let Some(rows) = R::of(&sheet.rows)
-                    && !self.missing_columns(f, s, rows.iter().map(R::number))
-                {
-                    complete.push((f, s, rows));
+        let sheets = ingested.files.iter().flat_map(|file| &file.sheets);
+        for (number, sheet) in sheets.enumerate() {
+            if let Some(rows) = R::of(&sheet.rows) {
+                let rows = SheetRows {
+                    sheet,
+                    number,
+                    rows,
+                };
+                if !self.missing_columns(&rows) {
+                    complete.push(rows);
                 }
             }
         }
         complete
     }
 
-    /// The rows of table `R` in every complete sheet, with their places.
-    pub(super) fn complete_rows<R: TableRow>(&mut self) -> Vec<(Place, &'a R)> {
+    /// The rows of table `R` in every complete sheet.
+    pub(super) fn complete_rows<R: TableRow>(&mut self) -> Vec<(RowRef<'a>, &'a R)> {
         self.complete_sheets::<R>()
-            .into_iter()
-            .flat_map(|(f, s, rows)| rows.iter().map(move |r| (Place::row(f, s, r.number()), r)))
+            .iter()
+            .flat_map(SheetRows::rows)
             .collect()
     }
 
-    /// The `pps_id` cell every table has: required text.
-    pub(super) fn pps_id_cell<R: TableRow>(
+    /// Checks the `pps_id` cell every table has (required text); returns
+    /// what the row's findings name: its `pps_id` and `month`, where read.
+    pub(super) fn pps_id_cell<'r, R: TableRow>(
         &mut self,
-        place: Place,
-        r: &R,
-        context: (Option<&String>, Option<Month>),
-    ) {
-        self.cell(place, R::PPS_ID, r.cells(), r.pps_id(), context);
-    }
-
-    /// The column of the `pps_id` of the row at `place`, and its raw
-    /// cell, for the rules that quote it.
-    pub(super) fn raw_pps_id(&self, place: Place) -> (usize, String) {
-        let column = self
-            .sheet(place)
-            .table()
-            .map_or(0, |table| schema::spec(table).pps_id());
-        (column, value::raw(&self.row_cells(place)[column]))
+        row: &RowRef<'_>,
+        r: &'r R,
+        month: Option<Month>,
+    ) -> (Option<&'r String>, Option<Month>) {
+        let context = (r.pps_id().value(), month);
+        self.cell(row, R::PPS_ID, r.pps_id(), context);
+        context
     }
 
     /// One `missing_column` line per row and missing column; true when the
     /// sheet lacks a column (its rows need no further checks).
-    fn missing_columns(&mut self, file: usize, s: usize, rows: impl Iterator<Item = u32>) -> bool {
-        let ingested = self.ingested;
-        let sheet = &ingested.files[file].sheets[s];
+    fn missing_columns<R: TableRow>(&mut self, rows: &SheetRows<'a, R>) -> bool {
+        let sheet = rows.sheet;
         let Some(header) = &sheet.header else {
             return false;
         };
@@ -208,12 +268,11 @@ impl<'a> Checker<'a> {
         if missing.is_empty() {
             return false;
         }
-        for row in rows {
-            let place = Place::row(file, s, row);
+        for (row, _) in rows.rows() {
             for &c in &missing {
                 let name = header.table.columns()[c].name;
                 self.reject(
-                    place,
+                    &row,
                     c,
                     String::new(),
                     Rule::MissingColumn,
@@ -225,55 +284,6 @@ impl<'a> Checker<'a> {
         }
         true
     }
-
-    /// The raw cells of the row at `place` (a table row).
-    pub(super) fn row_cells(&self, place: Place) -> &'a RawCells {
-        let rows = &self.sheet(place).rows;
-        let cells = |index: usize| match rows {
-            Rows::Register(rows) => rows.get(index).map(TableRow::cells),
-            Rows::Targets(rows) => rows.get(index).map(TableRow::cells),
-            Rows::Counts(rows) => rows.get(index).map(TableRow::cells),
-            Rows::None => None,
-        };
-        self.row_index(place).and_then(cells).unwrap_or(&NO_CELLS)
-    }
-
-    /// The position of the row at `place` among its sheet's rows.
-    fn row_index(&self, place: Place) -> Option<usize> {
-        let row = place.row?;
-        match &self.sheet(place).rows {
-            Rows::Register(rows) => position(rows, row),
-            Rows::Targets(rows) => position(rows, row),
-            Rows::Counts(rows) => position(rows, row),
-            Rows::None => None,
-        }
-    }
-}
-
-/// `path rij N` or `path blad 'sheet' rij N`, for messages.
-fn location(ingested: &Ingested, place: Place) -> String {
-    let file = &ingested.files[place.file];
-    let sheet = place
-        .sheet
-        .map(|s| file.sheets[s].name.as_str())
-        .unwrap_or_default();
-    let row = place.row.unwrap_or(0);
-    if sheet.is_empty() {
-        format!("{} rij {row}", file.path)
-    } else {
-        format!("{} blad '{sheet}' rij {row}", file.path)
-    }
-}
-
-/// The position of the row numbered `row` in a sheet's rows. Ingest keeps
-/// rows in sheet order, so a binary search finds it: a linear scan per
-/// reject made a sheet with tens of thousands of rejected rows quadratic
-/// (found by the fuzzer). The scan stays as a fallback should a reader
-/// ever yield rows out of order.
-fn position<R: TableRow>(rows: &[R], row: u32) -> Option<usize> {
-    rows.binary_search_by_key(&row, R::number)
-        .ok()
-        .or_else(|| rows.iter().position(|r| r.number() == row))
 }
 
 /// A typed row of one table, as ingest read it.

@@ -26,7 +26,7 @@ mod tests;
 
 use crate::config::PeriodChoice;
 use crate::error::Error;
-use crate::ingest::Ingested;
+use crate::ingest::{Ingested, Provenance};
 use crate::model::{Accepted, CountRecord, Month, Partnership};
 use crate::regions::Regions;
 use findings::Checker;
@@ -34,20 +34,11 @@ use rules::Rule;
 
 pub use accounting::{Fate, SheetCount};
 
-/// Where a finding is: file index (in path order), sheet index (in
-/// workbook order), spreadsheet row. Sheet and row are `None` for a whole
-/// file.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-pub struct Place {
-    pub file: usize,
-    pub sheet: Option<usize>,
-    pub row: Option<u32>,
-}
-
 /// One line of the rejects file.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Reject {
-    pub place: Place,
+    /// The row (or, for `unreadable_file`, the file) it is about.
+    pub at: Provenance,
     /// Index of the column in its table (for ordering); 0 for a file.
     pub column_index: usize,
     /// The column header as found (or the contract name when missing).
@@ -65,7 +56,8 @@ pub struct Reject {
 /// Something worth knowing that rejects nothing.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Warning {
-    pub place: Place,
+    /// The row, sheet or file it is about.
+    pub at: Provenance,
     pub column: String,
     pub message: String,
 }
@@ -75,9 +67,9 @@ pub struct Warning {
 pub struct Validated {
     pub period: Month,
     pub accepted: Accepted,
-    /// Sorted by place, column, rule.
+    /// Sorted by provenance, column, rule.
     pub rejects: Vec<Reject>,
-    /// Sorted by place.
+    /// Sorted by provenance.
     pub warnings: Vec<Warning>,
     /// `[file][sheet]`, parallel to `Ingested::files[..].sheets`.
     pub accounting: Vec<Vec<SheetCount>>,
@@ -95,20 +87,9 @@ impl Validated {
 
     /// Rejected rows (and unreadable files), the figure behind exit code 3.
     pub fn rejected_rows(&self) -> usize {
-        let mut places: Vec<Place> = self.rejects.iter().map(|r| r.place).collect();
+        let mut places: Vec<&Provenance> = self.rejects.iter().map(|r| &r.at).collect();
         places.dedup();
         places.len()
-    }
-}
-
-impl Place {
-    /// A row of a sheet.
-    fn row(file: usize, sheet: usize, row: u32) -> Place {
-        Place {
-            file,
-            sheet: Some(sheet),
-            row: Some(row),
-        }
     }
 }
 
@@ -146,10 +127,10 @@ pub fn check(
         .into_iter()
         .filter_map(|c| {
             if c.key.1 > period {
-                ck.decide(c.place, Fate::Later);
+                ck.decide(&c.row, Fate::Later);
                 None
             } else {
-                ck.decide(c.place, Fate::Accepted);
+                ck.decide(&c.row, Fate::Accepted);
                 Some(CountRecord {
                     pps_id: c.key.0,
                     month: c.key.1,
@@ -169,8 +150,8 @@ pub fn check(
         mut warnings,
         ..
     } = ck;
-    rejects.sort_by_key(|r| (r.place, r.column_index, r.rule));
-    warnings.sort_by_key(|w| w.place);
+    rejects.sort_by(|a, b| (&a.at, a.column_index, a.rule).cmp(&(&b.at, b.column_index, b.rule)));
+    warnings.sort_by(|a, b| a.at.cmp(&b.at));
     let mut partnerships: Vec<Partnership> = partnerships.into_values().collect();
     partnerships.sort_by(|a, b| a.pps_id.cmp(&b.pps_id));
     Ok(Validated {

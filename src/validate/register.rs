@@ -6,9 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::Datelike;
 
-use super::Place;
 use super::accounting::Fate;
-use super::findings::Checker;
+use super::findings::{Checker, RowRef};
 use super::rules::{self, Rule};
 use crate::error::Error;
 use crate::ingest::value::{self, Parsed};
@@ -35,26 +34,24 @@ pub(super) fn register(
         .flat_map(|file| &file.sheets)
         .any(|sheet| sheet.table() == Some(Table::Register));
     let mut clean = Vec::new();
-    let mut ids: BTreeMap<String, Vec<Place>> = BTreeMap::new();
+    let mut ids: BTreeMap<String, Vec<RowRef<'_>>> = BTreeMap::new();
     for (place, r) in ck.complete_rows::<RegisterRow>() {
-        let before = ck.rejects.len();
-        let id = r.pps_id.value();
-        let ctx = (id, None);
-        ck.pps_id_cell(place, r, ctx);
-        ck.cell(place, C::Naam, &r.cells, &r.naam, ctx);
-        ck.cell(place, C::Consortium, &r.cells, &r.consortium, ctx);
-        ck.cell(place, C::GemeenteCode, &r.cells, &r.gemeente, ctx);
-        ck.cell(place, C::Startdatum, &r.cells, &r.start, ctx);
-        ck.cell(place, C::Einddatum, &r.cells, &r.end, ctx);
-        ck.cell(place, C::Sector, &r.cells, &r.sector, ctx);
+        let ctx = ck.pps_id_cell(&place, r, None);
+        let id = ctx.0;
+        ck.cell(&place, C::Naam, &r.naam, ctx);
+        ck.cell(&place, C::Consortium, &r.consortium, ctx);
+        ck.cell(&place, C::GemeenteCode, &r.gemeente, ctx);
+        ck.cell(&place, C::Startdatum, &r.start, ctx);
+        ck.cell(&place, C::Einddatum, &r.end, ctx);
+        ck.cell(&place, C::Sector, &r.sector, ctx);
         if let Parsed::Value(code) = &r.gemeente {
             // A merged-away code is mapped forward (with a warning); a
             // split one cannot be, so the partnership has to choose.
             let unknown = match regions.resolve(code) {
                 Resolution::Known => None,
                 Resolution::Renamed(chain) => {
-                    let column = ck.column_label(place, C::GemeenteCode.position());
-                    ck.warn(place, column, regions.renamed_message(&chain));
+                    let column = place.column_label(C::GemeenteCode.position());
+                    ck.warn(place.at(), column, regions.renamed_message(&chain));
                     None
                 }
                 Resolution::Split { from, successors } => {
@@ -65,22 +62,22 @@ pub(super) fn register(
             if let Some(message) = unknown {
                 let (column, raw) = (C::GemeenteCode, value::raw(&r.cells[C::GemeenteCode]));
                 let rule = Rule::UnknownGemeente;
-                ck.reject(place, column.position(), raw, rule, message, id, None);
+                ck.reject(&place, column.position(), raw, rule, message, id, None);
             }
         }
         if let Some(id) = id {
-            ids.entry(id.clone()).or_default().push(place);
+            ids.entry(id.clone()).or_default().push(place.clone());
         }
         if let (Some(start), Some(end)) = (r.start.value(), r.end.value())
             && end < start
         {
             ck.warn(
-                        place,
-                        ck.column_label(place, C::Einddatum.position()),
+                        place.at(),
+                        place.column_label(C::Einddatum.position()),
                         format!("De einddatum {end} ligt vóór de startdatum {start}; alle maanden van deze PPS worden afgekeurd."),
                     );
         }
-        if ck.rejects.len() == before {
+        if ck.fate(&place).is_none() {
             clean.push((place, r));
         }
     }
@@ -93,14 +90,14 @@ pub(super) fn register(
         if places.len() < 2 {
             continue;
         }
-        for &place in places {
+        for place in places {
             let others: Vec<String> = places
                 .iter()
-                .filter(|p| **p != place)
+                .filter(|p| *p != place)
                 .take(3)
-                .map(|p| ck.location(*p))
+                .map(|p| p.at().to_string())
                 .collect();
-            let (column, raw) = ck.raw_pps_id(place);
+            let (column, raw) = place.raw_pps_id();
             ck.reject(
                 place,
                 column,
@@ -114,7 +111,7 @@ pub(super) fn register(
     }
     let mut partnerships = HashMap::new();
     for (place, r) in clean {
-        if ck.fate(place) == Some(Fate::Rejected) {
+        if ck.fate(&place) == Some(Fate::Rejected) {
             continue;
         }
         let (Parsed::Value(id), Parsed::Value(naam), Parsed::Value(gemeente), Parsed::Value(start)) =
@@ -126,7 +123,7 @@ pub(super) fn register(
         let (Some(start), end) = (month_of(start), r.end.value().and_then(month_of)) else {
             continue;
         };
-        ck.decide(place, Fate::Accepted);
+        ck.decide(&place, Fate::Accepted);
         partnerships.insert(
             id.clone(),
             Partnership {
@@ -146,7 +143,7 @@ pub(super) fn register(
     let mut rejected_ids = HashMap::new();
     for (id, places) in ids {
         if !partnerships.contains_key(&id) {
-            rejected_ids.insert(id, ck.location(places[0]));
+            rejected_ids.insert(id, places[0].at().to_string());
         }
     }
     Ok((partnerships, rejected_ids))
@@ -156,7 +153,7 @@ pub(super) fn register(
 /// register row was rejected.
 pub(super) fn known_pps<'p>(
     ck: &mut Checker<'_>,
-    place: Place,
+    place: &RowRef<'_>,
     (column, cells): (impl TableColumn, &RawCells),
     id: Option<&String>,
     month: Option<Month>,

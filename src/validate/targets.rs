@@ -19,41 +19,39 @@ pub(super) fn targets(
 ) -> Vec<TargetRecord> {
     let mut candidates = Vec::new();
     for (place, r) in ck.complete_rows::<TargetRow>() {
-        let before = ck.rejects.len();
-        let id = r.pps_id.value();
-        let ctx = (id, None);
-        ck.pps_id_cell(place, r, ctx);
-        ck.cell(place, C::Jaar, &r.cells, &r.year, ctx);
+        let ctx = ck.pps_id_cell(&place, r, None);
+        let id = ctx.0;
+        ck.cell(&place, C::Jaar, &r.year, ctx);
         match &r.indicator {
             Parsed::Empty | Parsed::Refused(_) => {
-                ck.cell(place, C::Indicator, &r.cells, &r.indicator, ctx);
+                ck.cell(&place, C::Indicator, &r.indicator, ctx);
             }
             Parsed::Bad | Parsed::Negative => {
                 let raw = value::raw(&r.cells[C::Indicator]);
                 let message = rules::unknown_indicator(&raw);
                 let (column, rule) = (C::Indicator.position(), Rule::UnknownIndicator);
-                ck.reject(place, column, raw, rule, message, id, None);
+                ck.reject(&place, column, raw, rule, message, id, None);
             }
             Parsed::Value(_) => {}
         }
-        ck.cell(place, C::Streefwaarde, &r.cells, &r.value, ctx);
+        ck.cell(&place, C::Streefwaarde, &r.value, ctx);
         known_pps(
             ck,
-            place,
+            &place,
             (C::PpsId, &r.cells),
             id,
             None,
             partnerships,
             register_rejects,
         );
-        if ck.rejects.len() == before
+        if ck.fate(&place).is_none()
             && let (Some(id), Some(year), Some(indicator), Some(value)) =
                 (id, r.year.value(), r.indicator.value(), r.value.value())
         {
             candidates.push(Candidate {
                 key: (id.clone(), *year, *indicator),
                 values: *value,
-                place,
+                row: place,
             });
         }
     }
@@ -68,7 +66,7 @@ pub(super) fn targets(
     ck.deduplicate(candidates, describe, |k| (Some(k.0.clone()), None))
         .into_iter()
         .map(|c| {
-            ck.decide(c.place, Fate::Accepted);
+            ck.decide(&c.row, Fate::Accepted);
             TargetRecord {
                 pps_id: c.key.0,
                 year: c.key.1,

@@ -29,8 +29,9 @@ use super::{
     Styles, cell_format, fit_row, header_height, month_long, page_setup,
 };
 use crate::ingest::FileStatus;
+use crate::ingest::Provenance;
 use crate::model::{DUTCH_MONTHS_SHORT, Month, Partnership};
-use crate::validate::{Place, Validated};
+use crate::validate::Validated;
 
 const RECEIVED: &str = "ontvangen";
 const MISSING: &str = "ontbreekt";
@@ -348,7 +349,7 @@ pub(super) fn findings_sheet(input: &ReportInput<'_>) -> Result<Worksheet, XlsxE
         line(
             &mut ws,
             SOORT_REJECT,
-            location(input, reject.place),
+            location(&reject.at),
             &reject.column,
             &reject.value,
             reject.rule.code(),
@@ -359,7 +360,7 @@ pub(super) fn findings_sheet(input: &ReportInput<'_>) -> Result<Worksheet, XlsxE
         line(
             &mut ws,
             SOORT_WARNING,
-            location(input, warning.place),
+            location(&warning.at),
             &warning.column,
             "",
             "",
@@ -540,14 +541,12 @@ fn top(kind: Kind) -> Format {
 }
 
 /// Where a finding is, as file, sheet and row text.
-fn location(input: &ReportInput<'_>, place: Place) -> (String, String, Option<u32>) {
-    let file = &input.ingested.files[place.file];
-    let sheet = place
-        .sheet
-        .and_then(|s| file.sheets.get(s))
-        .map(|s| s.name.clone())
-        .unwrap_or_default();
-    (file.path.clone(), sheet, place.row)
+fn location(at: &Provenance) -> (String, String, Option<u32>) {
+    (
+        at.path().to_owned(),
+        at.sheet_name().to_owned(),
+        at.row_number(),
+    )
 }
 
 /// Why a whole file was not read, in Dutch (the manifest keeps the
