@@ -191,22 +191,9 @@ fn outcome(
         period,
         folder,
         files: ingested.files.len(),
-        files_unreadable: ingested
-            .files
-            .iter()
-            .filter(|f| f.status == FileStatus::Unreadable)
-            .count(),
-        files_ignored: ingested
-            .files
-            .iter()
-            .filter(|f| f.status == FileStatus::Ignored)
-            .count(),
-        sheets_ignored: ingested
-            .files
-            .iter()
-            .flat_map(|f| &f.sheets)
-            .filter(|s| s.header.is_none() && !s.empty)
-            .count(),
+        files_unreadable: ingested.files_with(FileStatus::Unreadable),
+        files_ignored: ingested.files_with(FileStatus::Ignored),
+        sheets_ignored: ingested.sheets_ignored(),
         rows_read: total.read,
         rows_accepted: total.accepted,
         rows_rejected: validated.rejected_rows(),

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::aggregate::Protection;
 use crate::config::{Effective, Job};
-use crate::ingest::Ingested;
+use crate::ingest::{FileStatus, Ingested};
 use crate::model::Month;
 use crate::validate::{SheetCount, Validated};
 
@@ -140,16 +140,8 @@ pub fn build<'a>(
         config: job.effective(),
         summary: Summary {
             files: ingested.files.len(),
-            files_unreadable: ingested
-                .files
-                .iter()
-                .filter(|f| f.status == crate::ingest::FileStatus::Unreadable)
-                .count(),
-            files_ignored: ingested
-                .files
-                .iter()
-                .filter(|f| f.status == crate::ingest::FileStatus::Ignored)
-                .count(),
+            files_unreadable: ingested.files_with(FileStatus::Unreadable),
+            files_ignored: ingested.files_with(FileStatus::Ignored),
             rows: total,
             rejects_by_rule,
             warnings: validated.warnings.len(),
