@@ -177,16 +177,6 @@ fn outcome(
     let total = validated.total();
     let status = publish::report::Status::new(validated, period);
     let counts = &validated.accepted.counts;
-    let rejects_by_rule = Rule::ALL
-        .into_iter()
-        .map(|rule| {
-            (
-                rule,
-                validated.rejects.iter().filter(|r| r.rule == rule).count(),
-            )
-        })
-        .filter(|(_, n)| *n > 0)
-        .collect();
     Outcome {
         period,
         folder,
@@ -199,7 +189,7 @@ fn outcome(
         rows_rejected: validated.rejected_rows(),
         rows_duplicate: total.duplicates,
         rows_later: total.later,
-        rejects_by_rule,
+        rejects_by_rule: validated.rejects_by_rule(),
         warnings: validated.warnings.len(),
         outputs,
         expected_in_period: status.expected_in_period(),

@@ -115,10 +115,6 @@ pub fn build<'a>(
             sheets,
         });
     }
-    let mut rejects_by_rule = BTreeMap::new();
-    for r in &validated.rejects {
-        *rejects_by_rule.entry(r.rule.code()).or_default() += 1;
-    }
     let warnings = validated
         .warnings
         .iter()
@@ -143,7 +139,11 @@ pub fn build<'a>(
             files_unreadable: ingested.files_with(FileStatus::Unreadable),
             files_ignored: ingested.files_with(FileStatus::Ignored),
             rows: total,
-            rejects_by_rule,
+            rejects_by_rule: validated
+                .rejects_by_rule()
+                .into_iter()
+                .map(|(rule, n)| (rule.code(), n))
+                .collect(),
             warnings: validated.warnings.len(),
         },
         inputs,

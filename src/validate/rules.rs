@@ -224,6 +224,14 @@ mod tests {
 
     use crate::model::Indicator;
 
+    /// `Validated::rejects_by_rule` counts by `rule as usize`.
+    #[test]
+    fn all_rules_are_listed_in_declaration_order() {
+        for (i, rule) in super::Rule::ALL.into_iter().enumerate() {
+            assert_eq!(rule as usize, i, "{rule}");
+        }
+    }
+
     /// The message's list is written out in the contract's order; this
     /// keeps it complete when an indicator is added.
     #[test]
