@@ -243,9 +243,22 @@ impl Indicator {
     }
 
     /// The count indicators: subject to small-count suppression, and with
-    /// growth figures.
+    /// growth figures. They come first in [`Indicator::ALL`] (small-count
+    /// protection numbers them by position there; a unit test checks).
+    /// Every variant is listed, so a new indicator fails to compile until
+    /// it says which kind it is.
     pub fn is_count(self) -> bool {
-        self <= Indicator::BedrijvenMkb
+        match self {
+            Indicator::StudentenBol
+            | Indicator::StudentenBbl
+            | Indicator::Werkenden
+            | Indicator::Werkzoekenden
+            | Indicator::Studenten
+            | Indicator::Deelnemers
+            | Indicator::Bedrijven
+            | Indicator::BedrijvenMkb => true,
+            Indicator::MkbAandeelPct | Indicator::PpsActief | Indicator::AanleveringPct => false,
+        }
     }
 
     /// Indicators that may have a yearly target (contract section 2).
@@ -535,5 +548,19 @@ mod tests {
         );
         assert_eq!(Indicator::target_from_name("pps_actief"), None);
         assert_eq!(Measure::BedrijvenMkb.name(), "bedrijven_mkb");
+    }
+
+    #[test]
+    fn the_count_indicators_come_first_in_export_order() {
+        let counts = Indicator::ALL.iter().filter(|i| i.is_count()).count();
+        assert!(
+            Indicator::ALL[..counts].iter().all(|i| i.is_count()),
+            "a count indicator after a non-count one: {:?}",
+            Indicator::ALL
+        );
+        assert!(
+            Indicator::ALL.is_sorted(),
+            "ALL is not in declaration order"
+        );
     }
 }

@@ -8,7 +8,9 @@
 //! parsing), validation (`missing_column`, `missing_value`, `bad_value`,
 //! the empty-count warning), the submission template, the aggregation's
 //! measure columns and the sample generator all read these declarations;
-//! no other place names an input column by its position. Rows are keyed by
+//! no other place names an input column by its position, except
+//! small-count protection (`aggregate/protect/`), which still numbers the
+//! measures and count indicators itself. Rows are keyed by
 //! the column enums [`RegisterColumn`], [`TargetColumn`] and
 //! [`CountColumn`]; the numbers of a count row by [`Measure`].
 //!
@@ -17,8 +19,8 @@
 //! (`missing_column`), [`Empty`] what an empty cell in it means.
 //!
 //! Adding a count column is one entry in the `Measure` declaration below
-//! plus its indicator (see the README, "Adding a column"); the tests at the
-//! end of this file point at every place that must follow.
+//! plus its indicator; the README's "Adding a column" lists what the
+//! compiler and the tests point at, and what they do not.
 //!
 //! Nothing here does I/O; these are constants.
 

@@ -21,7 +21,7 @@ use proptest::prelude::*;
 use pps_monitor::config::PeriodChoice;
 use pps_monitor::ingest::value::Parsed;
 use pps_monitor::ingest::{self, value};
-use pps_monitor::model::Month;
+use pps_monitor::model::{Measure, Month};
 use pps_monitor::regions::Regions;
 use pps_monitor::validate;
 
@@ -314,7 +314,7 @@ fn month_of((year, month): (i32, u32)) -> Month {
 
 /// The values of a count key: bedrijven_mkb stays at most bedrijven, and
 /// one key in five has a value above 999 (Dutch thousands separator).
-fn count_values(spec: &CountSpec) -> [i64; 6] {
+fn count_values(spec: &CountSpec) -> [i64; Measure::COUNT] {
     let k = (PPS.iter().position(|p| *p == spec.pps).unwrap() * MONTHS.len() + spec.month) as i64;
     let werkenden = if k % 5 == 0 { 1234 } else { 0 };
     [k % 4 + spec.variant, 1, werkenden, k % 3, 3, k % 2]
@@ -499,7 +499,7 @@ type At = (&'static str, u32);
 struct Expected {
     /// `(path, row)` → fate.
     fates: BTreeMap<At, validate::Fate>,
-    counts: BTreeSet<(String, Month, [i64; 6])>,
+    counts: BTreeSet<(String, Month, [i64; Measure::COUNT])>,
     targets: BTreeSet<(String, i32, String, i64)>,
     /// Keys sent more than once with different values.
     conflicts: usize,
@@ -678,7 +678,7 @@ proptest! {
             prop_assert_eq!(counts.len(), 1, "{}", file.path);
             prop_assert_eq!(counts[0], expected.tally(&file.path, blank), "{}", file.path);
         }
-        let counts: BTreeSet<(String, Month, [i64; 6])> = validated
+        let counts: BTreeSet<(String, Month, [i64; Measure::COUNT])> = validated
             .accepted
             .counts
             .iter()

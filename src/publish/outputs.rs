@@ -102,10 +102,7 @@ impl Output for Export<'_> {
 impl Output for Report<'_> {
     fn write(&self, at: Writing<'_>) -> Result<Vec<manifest::Output>, Error> {
         let input = report::ReportInput {
-            job: at.results.job,
-            period: at.results.period,
-            ingested: at.results.ingested,
-            validated: at.results.validated,
+            results: at.results,
             aggregated: self.0,
         };
         let name = format!("report_{}.xlsx", at.results.period);

@@ -212,3 +212,28 @@ fn shown(raw: &str) -> String {
         format!("'{}'", raw.trim())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use crate::model::Indicator;
+
+    /// The message's list is written out in the contract's order; this
+    /// keeps it complete when an indicator is added.
+    #[test]
+    fn unknown_indicator_lists_every_indicator_that_can_have_a_target() {
+        let message = super::unknown_indicator("x");
+        let list = message
+            .split_once("Kies een van: ")
+            .map(|(_, list)| list.trim_end_matches('.'))
+            .unwrap_or_default();
+        let listed: BTreeSet<&str> = list.split(", ").collect();
+        let targetable: BTreeSet<&str> = Indicator::ALL
+            .into_iter()
+            .filter(|i| i.can_have_target())
+            .map(Indicator::name)
+            .collect();
+        assert_eq!(listed, targetable);
+    }
+}

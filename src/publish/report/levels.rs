@@ -54,8 +54,8 @@ pub(super) fn sheet(
     mut ws: Worksheet,
 ) -> Result<Worksheet, XlsxError> {
     let styles = Styles::new();
-    let period = input.period;
-    let threshold = input.job.threshold;
+    let period = input.results.period;
+    let threshold = input.results.job.threshold;
     let name = level_sheet_name(level);
     ws.set_name(name)?;
     page_setup(&mut ws, period);

@@ -44,22 +44,19 @@ use rust_xlsxwriter::{
     XlsxError, utility::row_col_to_cell,
 };
 
+use super::Results;
 use crate::aggregate::Aggregated;
 use crate::config::Job;
-use crate::ingest::Ingested;
 use crate::model::{
-    CellStatus, DUTCH_MONTHS, DUTCH_MONTHS_SHORT, Indicator, KpiRow, Level, Month, Ratio, Value,
-    Window,
+    CellStatus, DUTCH_MONTHS, DUTCH_MONTHS_SHORT, Indicator, KpiRow, Level, Measure, Month, Ratio,
+    Value, Window,
 };
-use crate::validate::Validated;
 
-/// Everything the report shows.
+/// Everything the report shows: the run's results and, as the report is
+/// written by `run` only, their aggregation.
 #[derive(Debug, Clone, Copy)]
 pub struct ReportInput<'a> {
-    pub job: &'a Job,
-    pub period: Month,
-    pub ingested: &'a Ingested,
-    pub validated: &'a Validated,
+    pub results: &'a Results<'a>,
     pub aggregated: &'a Aggregated,
 }
 
@@ -84,7 +81,7 @@ pub fn write(input: &ReportInput<'_>, path: &Path) -> Result<(), String> {
 fn build(input: &ReportInput<'_>, tempdir: &Path) -> Result<Workbook, XlsxError> {
     let mut workbook = Workbook::new();
     workbook.set_tempdir(tempdir)?;
-    workbook.set_properties(&properties(input.period)?);
+    workbook.set_properties(&properties(input.results.period)?);
     // Level 2 of 9. On the benchmark's 2,000 partnerships, deflating the
     // PPS sheet's 8 MB of XML alone takes about 55 ms at level 2, 80 ms at
     // level 3 and 250 ms at the default (6); the whole save about 70 ms
@@ -102,7 +99,7 @@ fn build(input: &ReportInput<'_>, tempdir: &Path) -> Result<Workbook, XlsxError>
     // while the others are built come in a fixed order and the file stays
     // deterministic.
     let mut sheets = vec![(Sheet::Summary, None)];
-    for level in report_levels(input.job) {
+    for level in report_levels(input.results.job) {
         let worksheet = if level == Level::Pps {
             Some(workbook.new_worksheet_with_low_memory()?)
         } else {
@@ -202,20 +199,24 @@ pub fn level_sheet_name(level: Level) -> &'static str {
     }
 }
 
-/// The Dutch label of an indicator, as the report shows it.
+/// The Dutch label of an indicator, as the report shows it: a submitted
+/// count has its column's label from `schema.rs` (the template's input
+/// title), the others are named here.
 pub fn indicator_label(indicator: Indicator) -> &'static str {
+    if let Some(measure) = Measure::ALL
+        .into_iter()
+        .find(|m| m.indicator() == indicator)
+    {
+        return measure.spec().column.label;
+    }
     match indicator {
-        Indicator::StudentenBol => "Studenten bol",
-        Indicator::StudentenBbl => "Studenten bbl",
-        Indicator::Werkenden => "Werkenden",
-        Indicator::Werkzoekenden => "Werkzoekenden",
         Indicator::Studenten => "Studenten (bol + bbl)",
         Indicator::Deelnemers => "Deelnemers",
-        Indicator::Bedrijven => "Bedrijven",
-        Indicator::BedrijvenMkb => "Bedrijven mkb",
         Indicator::MkbAandeelPct => "Mkb-aandeel",
         Indicator::PpsActief => "PPS actief",
         Indicator::AanleveringPct => "Aanlevering",
+        // A new indicator without a label of its own.
+        other => other.name(),
     }
 }
 

@@ -123,8 +123,8 @@ const STATUS_HEADER: u32 = 3;
 /// The *Aanleverstatus* sheet.
 pub(super) fn status_sheet(input: &ReportInput<'_>) -> Result<Worksheet, XlsxError> {
     let styles = Styles::new();
-    let period = input.period;
-    let status = Status::new(input.validated, period);
+    let period = input.results.period;
+    let status = Status::new(input.results.validated, period);
     let mut ws = Worksheet::new();
     ws.set_name(STATUS_SHEET)?;
     page_setup(&mut ws, period);
@@ -255,7 +255,7 @@ const SOORT_IGNORED: &str = "genegeerd";
 /// not read, as one list.
 pub(super) fn findings_sheet(input: &ReportInput<'_>) -> Result<Worksheet, XlsxError> {
     let styles = Styles::new();
-    let period = input.period;
+    let period = input.results.period;
     let mut ws = Worksheet::new();
     ws.set_name(QUALITY_SHEET)?;
     page_setup(&mut ws, period);
@@ -277,7 +277,7 @@ pub(super) fn findings_sheet(input: &ReportInput<'_>) -> Result<Worksheet, XlsxE
     )?;
 
     let ignored = ignored(input);
-    let validated = input.validated;
+    let validated = input.results.validated;
     let count = styles.cell(Kind::Count, false, false);
     let label = Format::new().set_indent(1);
     for (r, (n, what)) in (3..).zip([
@@ -397,7 +397,7 @@ pub(super) fn findings_sheet(input: &ReportInput<'_>) -> Result<Worksheet, XlsxE
 /// (file, sheet, reason).
 fn ignored<'i>(input: &ReportInput<'i>) -> Vec<(&'i str, &'i str, String)> {
     let mut lines = Vec::new();
-    for file in &input.ingested.files {
+    for file in &input.results.ingested.files {
         for sheet in &file.sheets {
             if sheet.header.is_none() && !sheet.empty {
                 lines.push((
@@ -426,7 +426,7 @@ const ACCOUNTING_HEADER: u32 = 3;
 /// The *Verwerking* sheet: row accounting per sheet that was read.
 pub(super) fn accounting_sheet(input: &ReportInput<'_>) -> Result<Worksheet, XlsxError> {
     let styles = Styles::new();
-    let period = input.period;
+    let period = input.results.period;
     let mut ws = Worksheet::new();
     ws.set_name(ACCOUNTING_SHEET)?;
     page_setup(&mut ws, period);
@@ -463,7 +463,7 @@ pub(super) fn accounting_sheet(input: &ReportInput<'_>) -> Result<Worksheet, Xls
     let text = top(Kind::Text).set_text_wrap();
     let first = ACCOUNTING_HEADER + 1;
     let mut r = ACCOUNTING_HEADER;
-    for (f, file) in input.ingested.files.iter().enumerate() {
+    for (f, file) in input.results.ingested.files.iter().enumerate() {
         if file.status != FileStatus::Read {
             continue;
         }
@@ -475,6 +475,7 @@ pub(super) fn accounting_sheet(input: &ReportInput<'_>) -> Result<Worksheet, Xls
             };
             r += 1;
             let counts = input
+                .results
                 .validated
                 .accounting
                 .get(f)

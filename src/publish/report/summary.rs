@@ -48,7 +48,7 @@ pub(super) fn sheet(
     figures: &Figures<'_>,
 ) -> Result<Worksheet, XlsxError> {
     let styles = Styles::new();
-    let period = input.period;
+    let period = input.results.period;
     let mut ws = Worksheet::new();
     ws.set_name(SUMMARY_SHEET)?;
     page_setup(&mut ws, period);
@@ -85,7 +85,7 @@ pub(super) fn sheet(
         0,
         3,
         LAST,
-        &suppression_note(period, input.job.threshold),
+        &suppression_note(period, input.results.job.threshold),
         &boxed,
     )?;
     ws.set_row_height(3, 36)?;
@@ -101,7 +101,7 @@ pub(super) fn sheet(
         &mut ws,
         row,
         (0, LAST),
-        &figure_legend(period, input.job.threshold),
+        &figure_legend(period, input.results.job.threshold),
         3,
     )?;
     row += 1;
@@ -139,7 +139,7 @@ pub(super) fn sheet(
     }
     let mut contents: Vec<(String, String)> =
         vec![(SUMMARY_SHEET.to_owned(), "dit overzicht".to_owned())];
-    for level in report_levels(input.job) {
+    for level in report_levels(input.results.job) {
         contents.push((
             level_sheet_name(level).to_owned(),
             format!("alle indicatoren per {}, filterbaar", level_noun(level)),
@@ -189,8 +189,8 @@ fn data_quality(
     styles: &Styles,
     mut row: u32,
 ) -> Result<u32, XlsxError> {
-    let validated = input.validated;
-    let ingested = input.ingested;
+    let validated = input.results.validated;
+    let ingested = input.results.ingested;
     let total = validated.total();
     let files = ingested.files.len();
     let unreadable = ingested
@@ -209,7 +209,7 @@ fn data_quality(
         .flat_map(|f| &f.sheets)
         .filter(|s| s.header.is_none() && !s.empty)
         .count();
-    let status = quality::Status::new(input.validated, input.period);
+    let status = quality::Status::new(input.results.validated, input.results.period);
     let late = status.not_received_in_period();
     let expected = status.expected_in_period();
 
@@ -247,7 +247,7 @@ fn data_quality(
     ws.write_string_with_format(
         row,
         0,
-        format!("PPS'en verwacht over {}", month_short(input.period)),
+        format!("PPS'en verwacht over {}", month_short(input.results.period)),
         &styles.label,
     )?;
     ws.write_number_with_format(row, 1, expected as f64, count)?;

@@ -82,7 +82,7 @@ struct Placed {
 
 pub(super) fn sheet(input: &ReportInput<'_>) -> Result<Worksheet, XlsxError> {
     let styles = Styles::new();
-    let period = input.period;
+    let period = input.results.period;
     let mut ws = Worksheet::new();
     ws.set_name(TRENDS_SHEET)?;
     page_setup(&mut ws, period);
