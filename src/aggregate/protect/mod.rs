@@ -15,9 +15,10 @@
 //! stock), `−δ` on the same count of another partnership (δ = t − c, and
 //! the other one must hold at least δ: a secondary cell of 0 protects
 //! nothing; `bedrijven_mkb ≤ bedrijven` is kept). For counts of one month
-//! the pair's change can also be undone in another month where both
-//! submitted (`−δ` for the one, `+δ` for the other): the `jtd` and
-//! `cumulatief` sums holding both months then stay the same, so only the
+//! the pair's change can also be undone in another month of P's year
+//! where both submitted (`−δ` for the one, `+δ` for the other), or spread
+//! over several such months when no single one holds δ: the `jtd` and
+//! `cumulatief` sums holding those months then stay the same, so only the
 //! single-month cells change (allowed only where those are not published
 //! in the P−1 export). Every cell of this export
 //! that the change alters (all windows, all levels, the identities
@@ -35,12 +36,29 @@
 //! cells wins, `nl` cells counting as almost impossible, then lower levels
 //! and smaller values. A primary cell for which no witness exists is
 //! reported as a warning (never silently).
+//!
+//! **Pruning.** The greedy choice suppresses cells that later witnesses
+//! make unnecessary. A last pass tries to publish each secondary cell
+//! again (`nl` first, then higher levels, then larger values): it is
+//! published when every witness that changes it can be swapped for
+//! another witness of the same primary cell that changes only cells
+//! still suppressed. The argument is the same (each primary cell keeps a
+//! witness whose changed cells are all suppressed). The other witnesses
+//! are looked for once per primary cell, within a fixed number of
+//! candidates, so the pass costs a bounded and deterministic amount.
+//!
+//! **Cost.** A candidate's changes are summed in a dense accumulator (no
+//! sorting, no hashing); each partnership's rows per window are found
+//! once; the P−1 slots are left out when there is no P−1 export and
+//! checked first when there is (most forbidden candidates stop there).
 
 mod earlier;
 #[cfg(test)]
 mod tests;
 
+use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -63,6 +81,13 @@ const MKB: usize = 5;
 /// cheap ones (the closest partnerships come first), few enough to keep
 /// the run fast.
 const BUDGET: usize = 40;
+/// Partners tried first, and while the best witness needs an `nl` cell.
+const NARROW: usize = 8;
+const WIDE: usize = 32;
+/// Candidates the pruning pass tries per primary cell for other
+/// witnesses, and the most it keeps.
+const PRUNE_TRIES: usize = 40;
+const PRUNE_KEEP: usize = 8;
 
 /// The count indicators a submitted measure feeds.
 fn indicators_of(measure: usize) -> &'static [usize] {
@@ -317,11 +342,15 @@ pub(super) struct Witness {
     pub cell: (usize, usize, usize),
     pub plus: Move,
     pub minus: Option<Move>,
-    /// The same pair's change undone in another month (`plus` negated for
-    /// its partnership, `minus` negated for the other): the windows holding
-    /// both months keep their sums, so only the one-month cells change.
-    pub undo: Option<[Move; 2]>,
+    /// The same pair's change undone in other months of P's year (`plus`
+    /// negated for its partnership, `minus` negated for the other, spread
+    /// over one or more months): the windows holding all those months keep
+    /// their sums, so only the one-month cells change.
+    pub undo: Option<Vec<Move>>,
 }
+
+/// Another witness for a primary cell, with the secondary cells it needs.
+type Alternative = (Witness, Vec<u32>);
 
 /// The cost of a candidate: new `nl` cells, new cells, their levels, their
 /// values (compared in this order).
@@ -355,6 +384,9 @@ struct Protector<'a> {
     /// Per partnership, the call of `partners` that last saw it.
     seen: Vec<u32>,
     seen_generation: u32,
+    /// [`Protector::partners`] by partnership and region: the same
+    /// partnership has several small cells, in both exports.
+    partner_cache: HashMap<(usize, usize), Rc<[usize]>>,
 }
 
 /// The outcome of [`protect`], kept for the self-checks in the tests.
@@ -527,6 +559,50 @@ impl Protector<'_> {
                 }))
     }
 
+    /// Sums what witness `w` changes in `slots` into `change`.
+    fn sum_changes(&mut self, w: &Witness, slots: std::ops::Range<usize>) {
+        self.clear_change();
+        let mirrored = w.undo.is_none()
+            && w.minus
+                .as_ref()
+                .is_some_and(|minus| self.mirrored(&w.plus, minus));
+        match &w.minus {
+            Some(minus) if mirrored => {
+                self.effects(&w.plus, Some(minus.pps), slots.clone());
+                self.effects(minus, Some(w.plus.pps), slots);
+            }
+            _ => {
+                self.effects(&w.plus, None, slots.clone());
+                for mv in w.minus.iter().chain(w.undo.iter().flatten()) {
+                    self.effects(mv, None, slots.clone());
+                }
+            }
+        }
+    }
+
+    /// The secondary cells of this export that witness `w` changes: the
+    /// cells that must stay suppressed for it to hold. Sorted.
+    fn held_by(&mut self, w: &Witness) -> Vec<u32> {
+        let n = self.n();
+        self.sum_changes(w, 0..KINDS);
+        let mut out = Vec::new();
+        for j in 0..self.touched.len() {
+            let key = self.touched[j] as usize;
+            if self.change[key] == 0 {
+                continue;
+            }
+            let (i, r, s) = (key % COUNTS, (key / COUNTS) % n, key / COUNTS / n);
+            let idx = main_index(n, s % 3, r, i);
+            // A year-earlier twin matters only where `groei_pct` shows.
+            if (s < 3 || !self.growth_hidden[idx]) && self.status[idx] == CellStatus::Secondary {
+                out.push(idx as u32);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// The cost of a witness and the cells it newly suppresses; `None`
     /// when it does not raise the cell to `t` or changes a published cell
     /// of P−1.
@@ -550,23 +626,7 @@ impl Protector<'_> {
             if slots.is_empty() {
                 continue;
             }
-            self.clear_change();
-            let mirrored = w.undo.is_none()
-                && w.minus
-                    .as_ref()
-                    .is_some_and(|minus| self.mirrored(&w.plus, minus));
-            match &w.minus {
-                Some(minus) if mirrored => {
-                    self.effects(&w.plus, Some(minus.pps), slots.clone());
-                    self.effects(minus, Some(w.plus.pps), slots);
-                }
-                _ => {
-                    self.effects(&w.plus, None, slots.clone());
-                    for mv in w.minus.iter().chain(w.undo.iter().flatten()) {
-                        self.effects(mv, None, slots.clone());
-                    }
-                }
-            }
+            self.sum_changes(w, slots);
             // The cost only grows as cells are added, so the order the
             // keys are visited in changes neither the outcome nor the cost.
             for j in 0..self.touched.len() {
@@ -608,7 +668,16 @@ impl Protector<'_> {
     /// gathered from its smallest regions (not in region `not_in`), ranked
     /// by the number of regions they share with `p` (the fewer regions
     /// separate them, the fewer cells change), then by number.
-    fn partners(&mut self, p: usize, not_in: usize, keep: usize) -> Vec<usize> {
+    fn partners(&mut self, p: usize, not_in: usize, keep: usize) -> Rc<[usize]> {
+        if let Some(found) = self.partner_cache.get(&(p, not_in)) {
+            return found.clone();
+        }
+        let found: Rc<[usize]> = self.gather_partners(p, not_in, keep).into();
+        self.partner_cache.insert((p, not_in), found.clone());
+        found
+    }
+
+    fn gather_partners(&mut self, p: usize, not_in: usize, keep: usize) -> Vec<usize> {
         const GATHER: usize = 256;
         let mut regions = self.m.of_pps[p].clone();
         regions.sort_by_key(|&r| (self.m.members[r as usize].len(), r));
@@ -844,65 +913,174 @@ impl Protector<'_> {
             .collect()
     }
 
+    /// When no single month can undo a pair's flow change ([`Self::undo_moves`]:
+    /// the one partnership has less than δ in every other month), the
+    /// undo spread over several months of P's year, the latest first, each
+    /// taking what the partnership has there. Only for a change of one
+    /// flow by δ, or a trade of δ between two flows of the partnership.
+    fn undo_spread(&self, plus: &Move, minus: &Move) -> Option<Vec<Move>> {
+        let (p, q) = (plus.pps, minus.pps);
+        let january = self.data.period.january().index();
+        if p == q
+            || plus.month < january
+            || plus.month != minus.month
+            || minus.delta != plus.delta.map(|d| -d)
+        {
+            return None;
+        }
+        let up = plus.delta.iter().position(|&d| d > 0)?;
+        let delta = plus.delta[up];
+        let down = plus.delta.iter().position(|&d| d < 0);
+        let shape_ok = plus
+            .delta
+            .iter()
+            .enumerate()
+            .all(|(j, &d)| j == up && d == delta || Some(j) == down && d == -delta || d == 0);
+        if !shape_ok || up >= BED || down.is_some_and(|o| o >= BED) {
+            return None;
+        }
+        let mut left = delta;
+        let mut out = Vec::new();
+        for &(month, row) in self.data.rows[p].iter().rev() {
+            if left == 0 {
+                break;
+            }
+            if month == plus.month || month < january {
+                continue;
+            }
+            let Some(other) = self.data.row(q, month) else {
+                continue;
+            };
+            // `p` gives back flow `up`; `q` gives back flow `down`.
+            let room = down.map_or(row[up], |o| row[up].min(other[o]));
+            let take = room.min(left);
+            if take <= 0 {
+                continue;
+            }
+            let mut d = [0; MEASURES];
+            d[up] = -take;
+            if let Some(o) = down {
+                d[o] = take;
+            }
+            out.push(Move {
+                pps: p,
+                month,
+                delta: d,
+            });
+            out.push(Move {
+                pps: q,
+                month,
+                delta: d.map(|x| -x),
+            });
+            left -= take;
+        }
+        (left == 0).then_some(out)
+    }
+
     /// Finds and applies the cheapest witness for cell `(s, r, i)`;
     /// `false` when there is none.
     fn protect_cell(&mut self, cell: (usize, usize, usize)) -> bool {
-        let (s, r, i) = cell;
-        let n = self.n();
-        let value = self.values[(s * n + r) * COUNTS + i];
-        let delta = self.t - value;
-        let mut best: Option<(Cost, Witness, Vec<usize>)> = None;
-        let mut new = Vec::new();
-        let holders: Vec<usize> = self.m.members[r]
+        match self.search(cell) {
+            Some((_, w, cells)) => {
+                for idx in cells {
+                    self.status[idx] = CellStatus::Secondary;
+                }
+                self.witnesses.push(w);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The partnerships holding data in slot `s` of region `r` that a
+    /// witness for one of its cells starts from: the first four.
+    fn holders(&self, s: usize, r: usize) -> Vec<usize> {
+        self.m.members[r]
             .iter()
             .map(|&p| p as usize)
             .filter(|&p| self.data.has_data(p, s))
             .take(4)
-            .collect();
+            .collect()
+    }
+
+    /// The changes that raise `cell` to `t` via partnership `p`.
+    fn raises(&self, cell: (usize, usize, usize), p: usize) -> Vec<Move> {
+        let (s, r, i) = cell;
+        let delta = self.t - self.values[(s * self.n() + r) * COUNTS + i];
+        self.plus_moves(p, s, i, delta)
+    }
+
+    /// The candidate witnesses for `cell` that raise it by `plus` and take
+    /// the difference from its partnership itself or from `partners`, in
+    /// the order they are tried.
+    fn candidates(
+        &self,
+        cell: (usize, usize, usize),
+        plus: Move,
+        partners: &[usize],
+    ) -> Vec<Witness> {
+        let p = plus.pps;
+        let mut out = Vec::new();
+        {
+            let mut options: Vec<Option<Move>> = Vec::new();
+            for &q in std::iter::once(&p).chain(partners) {
+                options.extend(self.minus_moves(&plus, q).into_iter().map(Some));
+            }
+            // Raising one partnership alone: every region it belongs to
+            // changes, `nl` included; the last resort.
+            options.push(None);
+            for minus in options {
+                if let Some(mq) = minus {
+                    let undos = self.undo_moves(&plus, &mq);
+                    let spread = if undos.is_empty() {
+                        self.undo_spread(&plus, &mq)
+                    } else {
+                        None
+                    };
+                    for undo in undos.into_iter().map(Vec::from).chain(spread) {
+                        out.push(Witness {
+                            cell,
+                            plus,
+                            minus,
+                            undo: Some(undo),
+                        });
+                    }
+                }
+                out.push(Witness {
+                    cell,
+                    plus,
+                    minus,
+                    undo: None,
+                });
+            }
+        }
+        out
+    }
+
+    /// The cheapest witness found for cell `(s, r, i)`, with its cost and
+    /// the cells it would newly suppress.
+    fn search(&mut self, cell: (usize, usize, usize)) -> Option<(Cost, Witness, Vec<usize>)> {
+        let r = cell.1;
+        let mut best: Option<(Cost, Witness, Vec<usize>)> = None;
+        let mut new = Vec::new();
+        let holders = self.holders(cell.0, r);
         // The closest few partnerships first; more only while the best
         // witness still needs an `nl` cell (or none was found). The wider
         // list starts with the narrower one: gathered once.
-        let mut wide: Vec<Option<Vec<usize>>> = vec![None; holders.len()];
-        for keep in [8, 32] {
+        let mut wide: Vec<Option<Rc<[usize]>>> = vec![None; holders.len()];
+        for keep in [NARROW, WIDE] {
             if best.as_ref().is_some_and(|(c, _, _)| c.0 == 0) {
                 break;
             }
             let mut tried = 0usize;
             'search: for (h, &p) in holders.iter().enumerate() {
                 if wide[h].is_none() {
-                    wide[h] = Some(self.partners(p, r, 32));
+                    wide[h] = Some(self.partners(p, r, WIDE));
                 }
-                let partners: Vec<usize> = wide[h]
-                    .as_deref()
-                    .unwrap_or_default()
-                    .iter()
-                    .copied()
-                    .take(keep)
-                    .collect();
-                for plus in self.plus_moves(p, s, i, delta) {
-                    let mut options: Vec<Option<Move>> = Vec::new();
-                    for &q in std::iter::once(&p).chain(&partners) {
-                        options.extend(self.minus_moves(&plus, q).into_iter().map(Some));
-                    }
-                    // Raising one partnership alone: every region it
-                    // belongs to changes, `nl` included; the last resort.
-                    options.push(None);
-                    let mut candidates = Vec::with_capacity(options.len() * 2);
-                    for minus in options {
-                        if let Some(mq) = minus {
-                            for undo in self.undo_moves(&plus, &mq) {
-                                candidates.push((minus, Some(undo)));
-                            }
-                        }
-                        candidates.push((minus, None));
-                    }
-                    for (minus, undo) in candidates {
-                        let w = Witness {
-                            cell,
-                            plus,
-                            minus,
-                            undo,
-                        };
+                let partners = wide[h].as_deref().unwrap_or_default();
+                let partners = &partners[..keep.min(partners.len())];
+                for plus in self.raises(cell, p) {
+                    for w in self.candidates(cell, plus, partners) {
                         tried += 1;
                         let bound = best.as_ref().map(|(c, _, _)| *c);
                         if let Some(cost) = self.evaluate(&w, &mut new, bound)
@@ -920,15 +1098,108 @@ impl Protector<'_> {
                 }
             }
         }
-        match best {
-            Some((_, w, cells)) => {
-                for idx in cells {
-                    self.status[idx] = CellStatus::Secondary;
+        best
+    }
+
+    /// Up to `most` witnesses for `cell` that suppress no new cell, each
+    /// with the secondary cells it needs ([`Protector::held_by`]); tries
+    /// at most `tries` candidates.
+    fn alternatives(
+        &mut self,
+        cell: (usize, usize, usize),
+        tries: usize,
+        most: usize,
+    ) -> Vec<Alternative> {
+        let mut out = Vec::new();
+        let mut new = Vec::new();
+        let mut used = 0;
+        'search: for p in self.holders(cell.0, cell.1) {
+            let partners = self.partners(p, cell.1, WIDE);
+            for plus in self.raises(cell, p) {
+                for w in self.candidates(cell, plus, &partners) {
+                    if used >= tries || out.len() >= most {
+                        break 'search;
+                    }
+                    used += 1;
+                    if self.evaluate(&w, &mut new, Some((0, 1, 0, 0))).is_some() {
+                        let held = self.held_by(&w);
+                        out.push((w, held));
+                    }
                 }
-                self.witnesses.push(w);
-                true
             }
-            None => false,
+        }
+        out
+    }
+
+    /// After the greedy choice: tries to publish each secondary cell again
+    /// (`nl` first, then the higher levels, then the larger values). A
+    /// cell is published again when every witness that changes it can be
+    /// swapped for another witness of the same primary cell that changes
+    /// only cells still suppressed; the guarantee's argument stays the
+    /// same (each primary cell has a witness whose changed cells are all
+    /// suppressed). The other witnesses are gathered once, before any cell
+    /// is published (publishing only ever removes witnesses, never adds
+    /// one), at most [`PRUNE_TRIES`] candidates per primary cell: the cost
+    /// is bounded, and deterministic (a count, not a clock).
+    fn prune(&mut self) {
+        let n = self.n();
+        let witnesses = std::mem::take(&mut self.witnesses);
+        // Per witness: the cells it needs, and (gathered when first
+        // needed) its alternatives.
+        let mut held: Vec<Vec<u32>> = witnesses.iter().map(|w| self.held_by(w)).collect();
+        let mut others: Vec<Option<Vec<Alternative>>> = vec![None; witnesses.len()];
+        self.witnesses = witnesses;
+        let mut users: Vec<Vec<u32>> = vec![Vec::new(); self.status.len()];
+        for (k, cells) in held.iter().enumerate() {
+            for &c in cells {
+                users[c as usize].push(k as u32);
+            }
+        }
+        let mut order: Vec<usize> = (0..self.status.len())
+            .filter(|&idx| self.status[idx] == CellStatus::Secondary)
+            .collect();
+        order.sort_by_key(|&idx| {
+            let rank = level_rank(self.m.regions[(idx / COUNTS) % n].level);
+            (Reverse(rank), Reverse(self.values[idx]), idx)
+        });
+        let mut swaps: Vec<(usize, usize)> = Vec::new();
+        for x in order {
+            swaps.clear();
+            for &k in &users[x] {
+                let k = k as usize;
+                // Gathered while `x` is still suppressed, so that the
+                // list also serves the cells tried later.
+                if others[k].is_none() {
+                    others[k] =
+                        Some(self.alternatives(self.witnesses[k].cell, PRUNE_TRIES, PRUNE_KEEP));
+                }
+                let free = others[k].iter().flatten().position(|(_, cells)| {
+                    cells.iter().all(|&c| {
+                        c as usize != x && self.status[c as usize] == CellStatus::Secondary
+                    })
+                });
+                match free {
+                    Some(a) => swaps.push((k, a)),
+                    None => break,
+                }
+            }
+            if swaps.len() < users[x].len() {
+                continue;
+            }
+            self.status[x] = CellStatus::Published;
+            for &(k, a) in &swaps {
+                for &c in &held[k] {
+                    users[c as usize].retain(|&u| u as usize != k);
+                }
+                let Some((w, cells)) = others[k].as_ref().and_then(|o| o.get(a)).cloned() else {
+                    continue;
+                };
+                for &c in &cells {
+                    users[c as usize].push(k as u32);
+                }
+                held[k] = cells;
+                self.witnesses[k] = w;
+            }
         }
     }
 }
@@ -1012,6 +1283,7 @@ pub(super) fn decide(
         touched: Vec::new(),
         seen: vec![0; m.of_pps.len()],
         seen_generation: 0,
+        partner_cache: HashMap::new(),
     };
     let mut unprotected = Vec::new();
     if t > 0 {
@@ -1038,6 +1310,7 @@ pub(super) fn decide(
                 unprotected.push(cell);
             }
         }
+        p.prune();
     }
     let decided = Decided {
         status: p.status,
