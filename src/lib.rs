@@ -177,42 +177,19 @@ fn outcome(
     let total = validated.total();
     let status = publish::report::Status::new(validated, period);
     let counts = &validated.accepted.counts;
-    let rejects_by_rule = Rule::ALL
-        .into_iter()
-        .map(|rule| {
-            (
-                rule,
-                validated.rejects.iter().filter(|r| r.rule == rule).count(),
-            )
-        })
-        .filter(|(_, n)| *n > 0)
-        .collect();
     Outcome {
         period,
         folder,
         files: ingested.files.len(),
-        files_unreadable: ingested
-            .files
-            .iter()
-            .filter(|f| f.status == FileStatus::Unreadable)
-            .count(),
-        files_ignored: ingested
-            .files
-            .iter()
-            .filter(|f| f.status == FileStatus::Ignored)
-            .count(),
-        sheets_ignored: ingested
-            .files
-            .iter()
-            .flat_map(|f| &f.sheets)
-            .filter(|s| s.header.is_none() && !s.empty)
-            .count(),
+        files_unreadable: ingested.files_with(FileStatus::Unreadable),
+        files_ignored: ingested.files_with(FileStatus::Ignored),
+        sheets_ignored: ingested.sheets_ignored(),
         rows_read: total.read,
         rows_accepted: total.accepted,
         rows_rejected: validated.rejected_rows(),
         rows_duplicate: total.duplicates,
         rows_later: total.later,
-        rejects_by_rule,
+        rejects_by_rule: validated.rejects_by_rule(),
         warnings: validated.warnings.len(),
         outputs,
         expected_in_period: status.expected_in_period(),

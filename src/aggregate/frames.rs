@@ -83,7 +83,8 @@ pub(super) struct Inputs {
     pub regions: Vec<Region>,
 }
 
-fn polars_error(e: &PolarsError) -> Error {
+/// A failed polars operation, as the aggregation stage's error.
+pub(super) fn polars_error(e: &PolarsError) -> Error {
     Error::Aggregate(e.to_string())
 }
 

@@ -18,7 +18,7 @@ pub mod protect;
 #[cfg(test)]
 mod tests;
 
-use polars::prelude::{DataFrame, PolarsError, PolarsResult};
+use polars::prelude::{DataFrame, PolarsResult};
 
 use crate::config::Job;
 use crate::error::Error;
@@ -27,7 +27,7 @@ use crate::model::{
 };
 use crate::regions::{RegionGroup, Regions};
 
-use frames::{Inputs, Region};
+use frames::{Inputs, Region, polars_error};
 pub use protect::{Earlier, Protection};
 
 /// The export rows and the trend series.
@@ -91,15 +91,14 @@ pub fn aggregate_with(
     threshold: i64,
     earlier: &Earlier,
 ) -> Result<Aggregated, Error> {
-    let failed = |e: PolarsError| Error::Aggregate(e.to_string());
     let inputs = Inputs::build(accepted, regions, groups, period)?;
-    let collected = plan::run(&inputs, period.year()).map_err(failed)?;
-    let mut rows = kpi_rows(&collected.kpi, &inputs.regions).map_err(failed)?;
+    let collected = plan::run(&inputs, period.year()).map_err(|e| polars_error(&e))?;
+    let mut rows = kpi_rows(&collected.kpi, &inputs.regions).map_err(|e| polars_error(&e))?;
     let started = std::time::Instant::now();
     let pairs: Vec<(u32, u32)> = u32s(&inputs.membership, frames::name::PPS)
-        .map_err(failed)?
+        .map_err(|e| polars_error(&e))?
         .into_iter()
-        .zip(u32s(&inputs.membership, frames::name::REGION).map_err(failed)?)
+        .zip(u32s(&inputs.membership, frames::name::REGION).map_err(|e| polars_error(&e))?)
         .collect();
     let protection = protect::protect(
         accepted,
@@ -113,7 +112,8 @@ pub fn aggregate_with(
     let protection_time = started.elapsed();
     Ok(Aggregated {
         rows,
-        trends: trend_points(&collected.trends, &inputs.regions, period).map_err(failed)?,
+        trends: trend_points(&collected.trends, &inputs.regions, period)
+            .map_err(|e| polars_error(&e))?,
         protection,
         protection_time,
     })

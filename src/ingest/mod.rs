@@ -136,6 +136,21 @@ impl Ingested {
             .map(|sheet| std::mem::replace(&mut sheet.rows, Rows::None))
             .collect()
     }
+
+    /// How many files have this status.
+    pub fn files_with(&self, status: FileStatus) -> usize {
+        self.files.iter().filter(|f| f.status == status).count()
+    }
+
+    /// Non-empty sheets that match no table: listed as ignored, with a
+    /// warning.
+    pub fn sheets_ignored(&self) -> usize {
+        self.files
+            .iter()
+            .flat_map(|f| &f.sheets)
+            .filter(|s| s.header.is_none() && !s.empty)
+            .count()
+    }
 }
 
 /// The typed rows of a sheet, by table.

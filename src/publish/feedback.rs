@@ -44,7 +44,7 @@ use unicode_normalization::char::is_combining_mark;
 
 use super::manifest::Output;
 use super::report::{
-    DARK_BLUE, header_format, indicator_label, month_long, month_short, year_to_date,
+    DARK_BLUE, figure_headers, header_format, indicator_label, month_long, month_short,
 };
 use super::{Staging, guard, rejects};
 use crate::error::Error;
@@ -577,15 +577,17 @@ impl<'a> Feedback<'a> {
         let mut ws = Worksheet::new();
         self.page(&mut ws, book, SHEETS[3])?;
         let period = self.period;
+        // The report's first four figure columns: maand, jtd, cumulatief, doel.
+        let [maand, jtd, cumulatief, doel, ..] = figure_headers(period);
         let headers = [
             "Niveau".to_owned(),
             "Code".to_owned(),
             "Naam".to_owned(),
             "Indicator".to_owned(),
-            format!("Maand\n{}", month_short(period)),
-            format!("Jaar tot nu\n{}", year_to_date(period)),
-            format!("Cumulatief\nt/m {}", month_short(period)),
-            format!("Doel\n{}", period.year()),
+            maand,
+            jtd,
+            cumulatief,
+            doel,
             "Realisatie\ndoel (jtd)".to_owned(),
         ];
         for (c, h) in (0u16..).zip(&headers) {

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::aggregate::Protection;
 use crate::config::{Effective, Job};
-use crate::ingest::Ingested;
+use crate::ingest::{FileStatus, Ingested};
 use crate::model::Month;
 use crate::validate::{SheetCount, Validated};
 
@@ -115,10 +115,6 @@ pub fn build<'a>(
             sheets,
         });
     }
-    let mut rejects_by_rule = BTreeMap::new();
-    for r in &validated.rejects {
-        *rejects_by_rule.entry(r.rule.code()).or_default() += 1;
-    }
     let warnings = validated
         .warnings
         .iter()
@@ -140,18 +136,14 @@ pub fn build<'a>(
         config: job.effective(),
         summary: Summary {
             files: ingested.files.len(),
-            files_unreadable: ingested
-                .files
-                .iter()
-                .filter(|f| f.status == crate::ingest::FileStatus::Unreadable)
-                .count(),
-            files_ignored: ingested
-                .files
-                .iter()
-                .filter(|f| f.status == crate::ingest::FileStatus::Ignored)
-                .count(),
+            files_unreadable: ingested.files_with(FileStatus::Unreadable),
+            files_ignored: ingested.files_with(FileStatus::Ignored),
             rows: total,
-            rejects_by_rule,
+            rejects_by_rule: validated
+                .rejects_by_rule()
+                .into_iter()
+                .map(|(rule, n)| (rule.code(), n))
+                .collect(),
             warnings: validated.warnings.len(),
         },
         inputs,

@@ -91,6 +91,20 @@ impl Validated {
         places.dedup();
         places.len()
     }
+
+    /// Lines in the rejects file per rule, in rule order, rules without
+    /// any left out.
+    pub fn rejects_by_rule(&self) -> Vec<(Rule, usize)> {
+        let mut lines = [0; Rule::ALL.len()];
+        for r in &self.rejects {
+            lines[r.rule as usize] += 1;
+        }
+        Rule::ALL
+            .into_iter()
+            .zip(lines)
+            .filter(|&(_, n)| n > 0)
+            .collect()
+    }
 }
 
 /// Checks everything that was read. `period` decides which count rows are

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use crate::ingest::value::Refusal;
-use crate::schema::Kind;
+use crate::schema::{Kind, Measure};
 
 /// A broken rule: one line in the rejects file.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
@@ -72,27 +72,25 @@ impl fmt::Display for Rule {
 /// The message for a cell that cannot be read as its type (the column's
 /// declared [`Kind`]).
 pub fn bad_value(kind: Kind, column: &str, raw: &str) -> String {
-    let shown = shown(raw);
-    match kind {
-        Kind::Count => format!(
-            "{shown} in kolom '{column}' is geen geheel aantal. Vul een geheel getal van 0 of meer in, zonder decimalen of tekst (bijvoorbeeld 12 of 1.234)."
-        ),
-        Kind::Period => format!(
-            "{shown} in kolom '{column}' is geen herkenbare maand. Schrijf de maand als 2026-10, 10-2026, okt 2026 of als datum (bijvoorbeeld 1-10-2026)."
-        ),
-        Kind::Date => format!(
-            "{shown} in kolom '{column}' is geen geldige datum. Schrijf de datum als 2024-09-01 of 1-9-2024 (dag eerst), of gebruik een datumcel."
-        ),
-        Kind::Gemeente => format!(
-            "{shown} in kolom '{column}' is geen gemeentecode. Gebruik de CBS-code van de gemeente, bijvoorbeeld GM0363 (of 0363) voor Amsterdam."
-        ),
-        Kind::Year => format!(
-            "{shown} in kolom '{column}' is geen jaartal. Vul een jaar in van vier cijfers, bijvoorbeeld 2026."
-        ),
-        Kind::Text | Kind::PpsId | Kind::Indicator => format!(
-            "{shown} in kolom '{column}' is geen tekst (foutwaarde). Vul de juiste waarde in."
-        ),
-    }
+    let problem = match kind {
+        Kind::Count => {
+            "is geen geheel aantal. Vul een geheel getal van 0 of meer in, zonder decimalen of tekst (bijvoorbeeld 12 of 1.234)."
+        }
+        Kind::Period => {
+            "is geen herkenbare maand. Schrijf de maand als 2026-10, 10-2026, okt 2026 of als datum (bijvoorbeeld 1-10-2026)."
+        }
+        Kind::Date => {
+            "is geen geldige datum. Schrijf de datum als 2024-09-01 of 1-9-2024 (dag eerst), of gebruik een datumcel."
+        }
+        Kind::Gemeente => {
+            "is geen gemeentecode. Gebruik de CBS-code van de gemeente, bijvoorbeeld GM0363 (of 0363) voor Amsterdam."
+        }
+        Kind::Year => "is geen jaartal. Vul een jaar in van vier cijfers, bijvoorbeeld 2026.",
+        Kind::Text | Kind::PpsId | Kind::Indicator => {
+            "is geen tekst (foutwaarde). Vul de juiste waarde in."
+        }
+    };
+    in_column(raw, column, problem)
 }
 
 /// The message for an empty required cell.
@@ -108,9 +106,10 @@ pub fn missing_column(column: &str, sheet_header_row: u32) -> String {
 }
 
 pub fn negative(column: &str, raw: &str) -> String {
-    format!(
-        "{} in kolom '{column}' is negatief. Aantallen zijn 0 of meer; corrigeer de waarde.",
-        shown(raw)
+    in_column(
+        raw,
+        column,
+        "is negatief. Aantallen zijn 0 of meer; corrigeer de waarde.",
     )
 }
 
@@ -165,20 +164,18 @@ pub fn future_period(month: &str, current: &str) -> String {
 
 /// The message for a non-empty cell whose content may not be used.
 pub fn refused(refusal: Refusal, column: &str, raw: &str) -> String {
-    match refusal {
-        Refusal::UncachedFormula => format!(
-            "{} in kolom '{column}' is een formule zonder berekende waarde: open het bestand in Excel of LibreOffice en sla het op (dan wordt de uitkomst bewaard).",
-            shown(raw)
-        ),
-        Refusal::TooLarge => format!(
-            "{} in kolom '{column}' is groter dan 1.000.000; zo veel kan het niet zijn. Controleer het getal.",
-            shown(raw)
-        ),
-        Refusal::Invisible => format!(
-            "{} in kolom '{column}' bevat onzichtbare tekens (zoals een zero-width space of een schrijfrichtingsteken), waardoor het op een andere pps_id lijkt zonder het te zijn. Typ de waarde opnieuw in.",
-            shown(raw)
-        ),
-    }
+    let problem = match refusal {
+        Refusal::UncachedFormula => {
+            "is een formule zonder berekende waarde: open het bestand in Excel of LibreOffice en sla het op (dan wordt de uitkomst bewaard)."
+        }
+        Refusal::TooLarge => {
+            "is groter dan 1.000.000; zo veel kan het niet zijn. Controleer het getal."
+        }
+        Refusal::Invisible => {
+            "bevat onzichtbare tekens (zoals een zero-width space of een schrijfrichtingsteken), waardoor het op een andere pps_id lijkt zonder het te zijn. Typ de waarde opnieuw in."
+        }
+    };
+    in_column(raw, column, problem)
 }
 
 /// The warning for a hidden or very hidden sheet.
@@ -188,7 +185,9 @@ pub fn hidden_sheet() -> String {
 
 pub fn mkb_exceeds_total(mkb: i64, total: i64) -> String {
     format!(
-        "bedrijven_mkb ({mkb}) is groter dan bedrijven ({total}). Mkb-bedrijven zijn een deel van alle bedrijven; corrigeer een van beide."
+        "{} ({mkb}) is groter dan {} ({total}). Mkb-bedrijven zijn een deel van alle bedrijven; corrigeer een van beide.",
+        Measure::BedrijvenMkb.name(),
+        Measure::Bedrijven.name()
     )
 }
 
@@ -202,6 +201,12 @@ pub fn unreadable_file(reason: &str) -> String {
     format!(
         "Het bestand kan niet worden gelezen: {reason}. Sla het op als .xlsx of .csv (zonder wachtwoord) en lever het opnieuw aan."
     )
+}
+
+/// A message about one cell: the value as [`shown`], its column, then what
+/// is wrong with it and how to fix it.
+fn in_column(raw: &str, column: &str, problem: &str) -> String {
+    format!("{} in kolom '{column}' {problem}", shown(raw))
 }
 
 /// A raw value quoted for a message; an empty one is named as such.
@@ -218,6 +223,14 @@ mod tests {
     use std::collections::BTreeSet;
 
     use crate::model::Indicator;
+
+    /// `Validated::rejects_by_rule` counts by `rule as usize`.
+    #[test]
+    fn all_rules_are_listed_in_declaration_order() {
+        for (i, rule) in super::Rule::ALL.into_iter().enumerate() {
+            assert_eq!(rule as usize, i, "{rule}");
+        }
+    }
 
     /// The message's list is written out in the contract's order; this
     /// keeps it complete when an indicator is added.

@@ -453,7 +453,7 @@ const GROEI_AT: [u16; 2] = [6, 7];
 
 /// Column headers of the figure columns: explicit lines of at most 12
 /// characters, so that no office suite splits a word in the column width.
-fn figure_headers(period: Month) -> [String; FIGURE_COUNT] {
+pub(super) fn figure_headers(period: Month) -> [String; FIGURE_COUNT] {
     let year_before = period.offset(-12);
     [
         format!("Maand\n{}", month_short(period)),

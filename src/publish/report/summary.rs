@@ -193,22 +193,9 @@ fn data_quality(
     let ingested = input.results.ingested;
     let total = validated.total();
     let files = ingested.files.len();
-    let unreadable = ingested
-        .files
-        .iter()
-        .filter(|f| f.status == FileStatus::Unreadable)
-        .count();
-    let not_read = ingested
-        .files
-        .iter()
-        .filter(|f| f.status == FileStatus::Ignored)
-        .count();
-    let sheets_ignored = ingested
-        .files
-        .iter()
-        .flat_map(|f| &f.sheets)
-        .filter(|s| s.header.is_none() && !s.empty)
-        .count();
+    let unreadable = ingested.files_with(FileStatus::Unreadable);
+    let not_read = ingested.files_with(FileStatus::Ignored);
+    let sheets_ignored = ingested.sheets_ignored();
     let status = quality::Status::new(input.results.validated, input.results.period);
     let late = status.not_received_in_period();
     let expected = status.expected_in_period();
