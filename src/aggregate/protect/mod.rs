@@ -667,17 +667,18 @@ impl Protector<'_> {
     /// Partnerships to take the difference from, closest to `p` first:
     /// gathered from its smallest regions (not in region `not_in`), ranked
     /// by the number of regions they share with `p` (the fewer regions
-    /// separate them, the fewer cells change), then by number.
-    fn partners(&mut self, p: usize, not_in: usize, keep: usize) -> Rc<[usize]> {
+    /// separate them, the fewer cells change), then by number; the first
+    /// [`WIDE`], kept per partnership and region.
+    fn partners(&mut self, p: usize, not_in: usize) -> Rc<[usize]> {
         if let Some(found) = self.partner_cache.get(&(p, not_in)) {
             return found.clone();
         }
-        let found: Rc<[usize]> = self.gather_partners(p, not_in, keep).into();
+        let found: Rc<[usize]> = self.gather_partners(p, not_in).into();
         self.partner_cache.insert((p, not_in), found.clone());
         found
     }
 
-    fn gather_partners(&mut self, p: usize, not_in: usize, keep: usize) -> Vec<usize> {
+    fn gather_partners(&mut self, p: usize, not_in: usize) -> Vec<usize> {
         const GATHER: usize = 256;
         let mut regions = self.m.of_pps[p].clone();
         regions.sort_by_key(|&r| (self.m.members[r as usize].len(), r));
@@ -718,7 +719,7 @@ impl Protector<'_> {
         };
         let mut ranked: Vec<(usize, usize)> = found.into_iter().map(|q| (shared(q), q)).collect();
         ranked.sort_unstable_by_key(|&(n, q)| (std::cmp::Reverse(n), q));
-        ranked.into_iter().take(keep).map(|(_, q)| q).collect()
+        ranked.into_iter().take(WIDE).map(|(_, q)| q).collect()
     }
 
     /// Candidate `(plus, minus options)` pairs for raising cell
@@ -1074,7 +1075,7 @@ impl Protector<'_> {
             let mut tried = 0usize;
             'search: for (h, &p) in holders.iter().enumerate() {
                 if wide[h].is_none() {
-                    wide[h] = Some(self.partners(p, r, WIDE));
+                    wide[h] = Some(self.partners(p, r));
                 }
                 let partners = wide[h].as_deref().unwrap_or_default();
                 let partners = &partners[..keep.min(partners.len())];
@@ -1116,7 +1117,7 @@ impl Protector<'_> {
         let mut new = Vec::new();
         let mut used = 0;
         'search: for p in self.holders(cell.0, cell.1) {
-            let partners = self.partners(p, cell.1, WIDE);
+            let partners = self.partners(p, cell.1);
             let sources = sources(p, &partners);
             for plus in self.raises(cell, p) {
                 for &q in &sources {
