@@ -9,6 +9,8 @@
 #     pps-monitor reads them);
 #   - pps-monitor validate and pps-monitor run.
 # Each is timed as a whole process (wall time and peak memory, GNU time).
+# At the end, ROUNDS times the cron case: small-count protection's time in
+# a run for 2026-09, then in one for 2026-10 into the same output folder.
 # Because the three run within seconds of each other, the ratio run/baseline
 # of a round is fair even on a machine whose speed drifts; the summary gives
 # the fastest, median and highest values. The stage timings (where the time
@@ -68,3 +70,18 @@ read -r fastest_run _ < <(stat 4)
 awk -v r="$fastest_run" -v b="$fastest_base" 'BEGIN { printf "fastest run / fastest baseline: %.2f\n", r / b }'
 echo "stages of the last run:"
 grep -E "done at" "$work/stderr" | sed 's/^pps-monitor: /  /'
+
+# The cron case: a run for 2026-10 after one for 2026-09 into the same
+# output folder, so that protection must also keep what the 2026-09 export
+# published. Small-count protection's own time, as each run prints it.
+protection_ms() { sed -n 's/.*small-count protection took \([0-9]*\) ms.*/\1/p' "$1"; }
+echo "small-count protection (ms), 2026-09 into an empty folder, then 2026-10 after it (cron):"
+for i in $(seq "$rounds"); do
+    rm -rf "$work/cron"
+    "$monitor" run --input "$work/input" --output "$work/cron" --period 2026-09 >/dev/null 2>"$work/cron-09" || true
+    measure "$monitor" run --input "$work/input" --output "$work/cron" --period 2026-10 >"$work/cron-peak"
+    cp "$work/stderr" "$work/cron-10"
+    read -r cwall cpeak <"$work/cron-peak"
+    printf "  round %s: %s ms, then %s ms (run %s s, peak %s MB)\n" "$i" \
+        "$(protection_ms "$work/cron-09")" "$(protection_ms "$work/cron-10")" "$cwall" "$cpeak"
+done

@@ -14,10 +14,6 @@ use std::path::Path;
 use crate::model::{Indicator, Level, Month, Window};
 use crate::publish::guard;
 
-/// A cell of an export: window, level, `regio_code` as written in the file
-/// (formula guard included), indicator.
-pub(super) type FileKey = (Window, Level, String, Indicator);
-
 /// What an earlier export says about one row.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(super) struct FileCell {
@@ -30,7 +26,10 @@ pub(super) struct FileCell {
 /// One earlier export, read.
 #[derive(Clone, Default, Debug)]
 pub struct ExportCells {
-    cells: HashMap<FileKey, FileCell>,
+    /// By `regio_code` as written in the file (formula guard included):
+    /// the region's rows. Keyed by the code alone, so that a lookup needs
+    /// no allocation and a row none beyond its region's first.
+    cells: HashMap<String, Vec<(Window, Level, Indicator, FileCell)>>,
 }
 
 impl ExportCells {
@@ -42,8 +41,10 @@ impl ExportCells {
         indicator: Indicator,
     ) -> Option<FileCell> {
         self.cells
-            .get(&(window, level, guard(code).into_owned(), indicator))
-            .copied()
+            .get(guard(code).as_ref())?
+            .iter()
+            .find(|&&(w, l, i, _)| w == window && l == level && i == indicator)
+            .map(|&(_, _, _, cell)| cell)
     }
 
     /// Parses an export's text; `None` when it lacks the columns needed.
@@ -65,9 +66,9 @@ impl ExportCells {
         let indicator = column("indicator")?;
         let onderdrukt = column("onderdrukt")?;
         let groei = column("groei_pct")?;
-        let mut cells = HashMap::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| e.to_string())?;
+        let mut cells: HashMap<String, Vec<_>> = HashMap::new();
+        let mut record = csv::StringRecord::new();
+        while reader.read_record(&mut record).map_err(|e| e.to_string())? {
             let field = |i: usize| record.get(i).unwrap_or("");
             let window = Window::ALL.into_iter().find(|w| w.name() == field(venster));
             let level = Level::ALL.into_iter().find(|l| l.name() == field(niveau));
@@ -77,13 +78,17 @@ impl ExportCells {
             let (Some(window), Some(level), Some(ind)) = (window, level, ind) else {
                 continue;
             };
-            cells.insert(
-                (window, level, field(code).to_owned(), ind),
-                FileCell {
-                    suppressed: field(onderdrukt).trim() == "true",
-                    growth_published: !field(groei).trim().is_empty(),
-                },
-            );
+            let cell = FileCell {
+                suppressed: field(onderdrukt).trim() == "true",
+                growth_published: !field(groei).trim().is_empty(),
+            };
+            let rows = match cells.get_mut(field(code)) {
+                Some(rows) => rows,
+                None => cells.entry(field(code).to_owned()).or_default(),
+            };
+            // A repeated row: the last one counts (as before).
+            rows.retain(|&(w, l, i, _)| (w, l, i) != (window, level, ind));
+            rows.push((window, level, ind, cell));
         }
         Ok(ExportCells { cells })
     }

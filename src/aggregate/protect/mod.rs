@@ -667,17 +667,18 @@ impl Protector<'_> {
     /// Partnerships to take the difference from, closest to `p` first:
     /// gathered from its smallest regions (not in region `not_in`), ranked
     /// by the number of regions they share with `p` (the fewer regions
-    /// separate them, the fewer cells change), then by number.
-    fn partners(&mut self, p: usize, not_in: usize, keep: usize) -> Rc<[usize]> {
+    /// separate them, the fewer cells change), then by number; the first
+    /// [`WIDE`], kept per partnership and region.
+    fn partners(&mut self, p: usize, not_in: usize) -> Rc<[usize]> {
         if let Some(found) = self.partner_cache.get(&(p, not_in)) {
             return found.clone();
         }
-        let found: Rc<[usize]> = self.gather_partners(p, not_in, keep).into();
+        let found: Rc<[usize]> = self.gather_partners(p, not_in).into();
         self.partner_cache.insert((p, not_in), found.clone());
         found
     }
 
-    fn gather_partners(&mut self, p: usize, not_in: usize, keep: usize) -> Vec<usize> {
+    fn gather_partners(&mut self, p: usize, not_in: usize) -> Vec<usize> {
         const GATHER: usize = 256;
         let mut regions = self.m.of_pps[p].clone();
         regions.sort_by_key(|&r| (self.m.members[r as usize].len(), r));
@@ -718,7 +719,7 @@ impl Protector<'_> {
         };
         let mut ranked: Vec<(usize, usize)> = found.into_iter().map(|q| (shared(q), q)).collect();
         ranked.sort_unstable_by_key(|&(n, q)| (std::cmp::Reverse(n), q));
-        ranked.into_iter().take(keep).map(|(_, q)| q).collect()
+        ranked.into_iter().take(WIDE).map(|(_, q)| q).collect()
     }
 
     /// Candidate `(plus, minus options)` pairs for raising cell
@@ -1011,48 +1012,47 @@ impl Protector<'_> {
     }
 
     /// The candidate witnesses for `cell` that raise it by `plus` and take
-    /// the difference from its partnership itself or from `partners`, in
-    /// the order they are tried.
+    /// the difference from partnership `q` (`plus`'s own, in other
+    /// months, or a partner), in the order they are tried; with `q` =
+    /// `None`, raising `plus`'s partnership alone: every region it belongs
+    /// to changes, `nl` included; the last resort. Made per `q`, so that a
+    /// search that stops early makes few.
     fn candidates(
         &self,
         cell: (usize, usize, usize),
         plus: Move,
-        partners: &[usize],
+        q: Option<usize>,
     ) -> Vec<Witness> {
-        let p = plus.pps;
+        let Some(q) = q else {
+            return vec![Witness {
+                cell,
+                plus,
+                minus: None,
+                undo: None,
+            }];
+        };
         let mut out = Vec::new();
-        {
-            let mut options: Vec<Option<Move>> = Vec::new();
-            for &q in std::iter::once(&p).chain(partners) {
-                options.extend(self.minus_moves(&plus, q).into_iter().map(Some));
-            }
-            // Raising one partnership alone: every region it belongs to
-            // changes, `nl` included; the last resort.
-            options.push(None);
-            for minus in options {
-                if let Some(mq) = minus {
-                    let undos = self.undo_moves(&plus, &mq);
-                    let spread = if undos.is_empty() {
-                        self.undo_spread(&plus, &mq)
-                    } else {
-                        None
-                    };
-                    for undo in undos.into_iter().map(Vec::from).chain(spread) {
-                        out.push(Witness {
-                            cell,
-                            plus,
-                            minus,
-                            undo: Some(undo),
-                        });
-                    }
-                }
+        for minus in self.minus_moves(&plus, q) {
+            let undos = self.undo_moves(&plus, &minus);
+            let spread = if undos.is_empty() {
+                self.undo_spread(&plus, &minus)
+            } else {
+                None
+            };
+            for undo in undos.into_iter().map(Vec::from).chain(spread) {
                 out.push(Witness {
                     cell,
                     plus,
-                    minus,
-                    undo: None,
+                    minus: Some(minus),
+                    undo: Some(undo),
                 });
             }
+            out.push(Witness {
+                cell,
+                plus,
+                minus: Some(minus),
+                undo: None,
+            });
         }
         out
     }
@@ -1075,24 +1075,27 @@ impl Protector<'_> {
             let mut tried = 0usize;
             'search: for (h, &p) in holders.iter().enumerate() {
                 if wide[h].is_none() {
-                    wide[h] = Some(self.partners(p, r, WIDE));
+                    wide[h] = Some(self.partners(p, r));
                 }
                 let partners = wide[h].as_deref().unwrap_or_default();
                 let partners = &partners[..keep.min(partners.len())];
+                let sources = sources(p, partners);
                 for plus in self.raises(cell, p) {
-                    for w in self.candidates(cell, plus, partners) {
-                        tried += 1;
-                        let bound = best.as_ref().map(|(c, _, _)| *c);
-                        if let Some(cost) = self.evaluate(&w, &mut new, bound)
-                            && best.as_ref().is_none_or(|(c, _, _)| cost < *c)
-                        {
-                            best = Some((cost, w, new.clone()));
-                            if cost.1 == 0 {
+                    for &q in &sources {
+                        for w in self.candidates(cell, plus, q) {
+                            tried += 1;
+                            let bound = best.as_ref().map(|(c, _, _)| *c);
+                            if let Some(cost) = self.evaluate(&w, &mut new, bound)
+                                && best.as_ref().is_none_or(|(c, _, _)| cost < *c)
+                            {
+                                best = Some((cost, w, new.clone()));
+                                if cost.1 == 0 {
+                                    break 'search;
+                                }
+                            }
+                            if tried >= BUDGET && best.is_some() {
                                 break 'search;
                             }
-                        }
-                        if tried >= BUDGET && best.is_some() {
-                            break 'search;
                         }
                     }
                 }
@@ -1114,16 +1117,19 @@ impl Protector<'_> {
         let mut new = Vec::new();
         let mut used = 0;
         'search: for p in self.holders(cell.0, cell.1) {
-            let partners = self.partners(p, cell.1, WIDE);
+            let partners = self.partners(p, cell.1);
+            let sources = sources(p, &partners);
             for plus in self.raises(cell, p) {
-                for w in self.candidates(cell, plus, &partners) {
-                    if used >= tries || out.len() >= most {
-                        break 'search;
-                    }
-                    used += 1;
-                    if self.evaluate(&w, &mut new, Some((0, 1, 0, 0))).is_some() {
-                        let held = self.held_by(&w);
-                        out.push((w, held));
+                for &q in &sources {
+                    for w in self.candidates(cell, plus, q) {
+                        if used >= tries || out.len() >= most {
+                            break 'search;
+                        }
+                        used += 1;
+                        if self.evaluate(&w, &mut new, Some((0, 1, 0, 0))).is_some() {
+                            let held = self.held_by(&w);
+                            out.push((w, held));
+                        }
                     }
                 }
             }
@@ -1202,6 +1208,16 @@ impl Protector<'_> {
             }
         }
     }
+}
+
+/// Where a witness starting from partnership `p` takes the difference
+/// from, in the order tried: `p` itself (in other months), its partners,
+/// and (`None`) nowhere.
+fn sources(p: usize, partners: &[usize]) -> Vec<Option<usize>> {
+    std::iter::once(Some(p))
+        .chain(partners.iter().map(|&q| Some(q)))
+        .chain([None])
+        .collect()
 }
 
 /// Decides the status of every count cell of this export (slots 0..3).
