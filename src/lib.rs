@@ -100,11 +100,14 @@ pub fn run(job: &Job, started: &str, progress: &(dyn Fn(&str) + Sync)) -> Result
             validated.rejected_rows()
         ),
     );
-    // Validation was the last reader of the typed rows.
-    memory::discard(ingested.take_rows());
-
     let aggregated = match job.command {
-        Command::Run => Some(aggregate::run(job, &validated.accepted, period)?),
+        Command::Run => {
+            // Validation was the last reader of the typed rows: the
+            // aggregation reuses their memory. (`validate` only writes two
+            // small files before it exits: freeing them would cost it time.)
+            memory::discard(ingested.take_rows());
+            Some(aggregate::run(job, &validated.accepted, period)?)
+        }
         Command::Validate => None,
     };
     if let Some(a) = &aggregated {
