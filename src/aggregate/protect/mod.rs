@@ -868,11 +868,13 @@ impl Protector<'_> {
     /// latest two such months): `+δ` then `−δ` for the one, `−δ` then `+δ` for the
     /// other. Sums over windows holding both months stay as they are, so
     /// such a witness changes only the cells of the two single months.
-    fn undo_moves(&self, plus: &Move, minus: &Move) -> Vec<[Move; 2]> {
+    fn undo_moves(&self, plus: &Move, minus: &Move, upto: Month) -> Vec<[Move; 2]> {
         let (p, q) = (plus.pps, minus.pps);
-        // Within P's calendar year only: `jtd` keeps its sum, and no month
-        // of an earlier year's export is touched.
-        let january = self.data.period.january().index();
+        // Within the calendar year of the export the cell is in, up to its
+        // period: that export's `jtd` keeps its sum, and no month of an
+        // earlier year's export is touched. (For a cell of the P−1 export,
+        // an undo in P would change P−1's `jtd` and `cumulatief`.)
+        let (january, last) = (upto.january().index(), upto.index());
         if p == q
             || plus.month < january
             || plus.month != minus.month
@@ -889,7 +891,7 @@ impl Protector<'_> {
             .rev()
             .filter(|&&(month, ref row)| {
                 month != plus.month
-                    && month >= january
+                    && (january..=last).contains(&month)
                     && fits(row, &minus.delta)
                     && self
                         .data
@@ -919,9 +921,11 @@ impl Protector<'_> {
     /// undo spread over several months of P's year, the latest first, each
     /// taking what the partnership has there. Only for a change of one
     /// flow by δ, or a trade of δ between two flows of the partnership.
-    fn undo_spread(&self, plus: &Move, minus: &Move) -> Option<Vec<Move>> {
+    fn undo_spread(&self, plus: &Move, minus: &Move, upto: Month) -> Option<Vec<Move>> {
         let (p, q) = (plus.pps, minus.pps);
-        let january = self.data.period.january().index();
+        // As in [`Self::undo_moves`]: months of the cell's export's year,
+        // up to its period.
+        let (january, last) = (upto.january().index(), upto.index());
         if p == q
             || plus.month < january
             || plus.month != minus.month
@@ -946,7 +950,7 @@ impl Protector<'_> {
             if left == 0 {
                 break;
             }
-            if month == plus.month || month < january {
+            if month == plus.month || !(january..=last).contains(&month) {
                 continue;
             }
             let Some(other) = self.data.row(q, month) else {
@@ -976,6 +980,12 @@ impl Protector<'_> {
             left -= take;
         }
         (left == 0).then_some(out)
+    }
+
+    /// The period of the export that slot `s` belongs to: P, or P−1 for
+    /// the slots of the previous export.
+    fn export_period(&self, s: usize) -> Month {
+        self.data.period.offset(-((s / KINDS) as i32))
     }
 
     /// Finds and applies the cheapest witness for cell `(s, r, i)`;
@@ -1033,9 +1043,10 @@ impl Protector<'_> {
         };
         let mut out = Vec::new();
         for minus in self.minus_moves(&plus, q) {
-            let undos = self.undo_moves(&plus, &minus);
+            let upto = self.export_period(cell.0);
+            let undos = self.undo_moves(&plus, &minus, upto);
             let spread = if undos.is_empty() {
-                self.undo_spread(&plus, &minus)
+                self.undo_spread(&plus, &minus, upto)
             } else {
                 None
             };
