@@ -265,7 +265,8 @@ impl Indicator {
     /// section 7: `studenten` = bol + bbl, `deelnemers` = `studenten` +
     /// `werkenden` + `werkzoekenden`), written out in submitted indicators;
     /// empty for the others. The aggregation's columns and small-count
-    /// protection both read it.
+    /// protection both read it. Every variant is listed, so a new
+    /// indicator fails to compile until it says which sums it is in.
     pub const fn parts(self) -> &'static [Indicator] {
         match self {
             Indicator::Studenten => &[Indicator::StudentenBol, Indicator::StudentenBbl],
@@ -275,7 +276,15 @@ impl Indicator {
                 Indicator::Werkenden,
                 Indicator::Werkzoekenden,
             ],
-            _ => &[],
+            Indicator::StudentenBol
+            | Indicator::StudentenBbl
+            | Indicator::Werkenden
+            | Indicator::Werkzoekenden
+            | Indicator::Bedrijven
+            | Indicator::BedrijvenMkb
+            | Indicator::MkbAandeelPct
+            | Indicator::PpsActief
+            | Indicator::AanleveringPct => &[],
         }
     }
 
