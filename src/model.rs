@@ -247,7 +247,7 @@ impl Indicator {
     /// protection numbers them by position there; a unit test checks).
     /// Every variant is listed, so a new indicator fails to compile until
     /// it says which kind it is.
-    pub fn is_count(self) -> bool {
+    pub const fn is_count(self) -> bool {
         match self {
             Indicator::StudentenBol
             | Indicator::StudentenBbl
@@ -258,6 +258,33 @@ impl Indicator {
             | Indicator::Bedrijven
             | Indicator::BedrijvenMkb => true,
             Indicator::MkbAandeelPct | Indicator::PpsActief | Indicator::AanleveringPct => false,
+        }
+    }
+
+    /// The count indicators a count indicator is the sum of (contract
+    /// section 7: `studenten` = bol + bbl, `deelnemers` = `studenten` +
+    /// `werkenden` + `werkzoekenden`), written out in submitted indicators;
+    /// empty for the others. The aggregation's columns and small-count
+    /// protection both read it. Every variant is listed, so a new
+    /// indicator fails to compile until it says which sums it is in.
+    pub const fn parts(self) -> &'static [Indicator] {
+        match self {
+            Indicator::Studenten => &[Indicator::StudentenBol, Indicator::StudentenBbl],
+            Indicator::Deelnemers => &[
+                Indicator::StudentenBol,
+                Indicator::StudentenBbl,
+                Indicator::Werkenden,
+                Indicator::Werkzoekenden,
+            ],
+            Indicator::StudentenBol
+            | Indicator::StudentenBbl
+            | Indicator::Werkenden
+            | Indicator::Werkzoekenden
+            | Indicator::Bedrijven
+            | Indicator::BedrijvenMkb
+            | Indicator::MkbAandeelPct
+            | Indicator::PpsActief
+            | Indicator::AanleveringPct => &[],
         }
     }
 

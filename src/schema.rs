@@ -360,13 +360,13 @@ impl Measure {
         self.spec().column.name
     }
 
-    pub fn indicator(self) -> Indicator {
-        self.spec().indicator
+    pub const fn indicator(self) -> Indicator {
+        MEASURES[self as usize].indicator
     }
 
     /// Flows are summed over months; stocks take the latest month.
-    pub fn is_stock(self) -> bool {
-        self.spec().aggregation == Aggregation::Stock
+    pub const fn is_stock(self) -> bool {
+        matches!(MEASURES[self as usize].aggregation, Aggregation::Stock)
     }
 }
 

@@ -95,15 +95,20 @@ pub(super) fn number_columns(indicator: Indicator) -> (&'static str, Option<&'st
     }
 }
 
-/// The two derived counts, from the summed columns.
-fn derived_counts() -> [Expr; 2] {
-    let studenten = col(Indicator::StudentenBol.name()) + col(Indicator::StudentenBbl.name());
-    let deelnemers =
-        studenten.clone() + col(Indicator::Werkenden.name()) + col(Indicator::Werkzoekenden.name());
-    [
-        studenten.alias(Indicator::Studenten.name()),
-        deelnemers.alias(Indicator::Deelnemers.name()),
-    ]
+/// The derived counts (`studenten`, `deelnemers`), from the summed columns.
+fn derived_counts() -> Vec<Expr> {
+    Indicator::ALL
+        .into_iter()
+        .filter(|i| !i.parts().is_empty())
+        .map(|i| sum_of_parts(i).alias(i.name()))
+        .collect()
+}
+
+/// The column sum behind a derived count indicator ([`Indicator::parts`]).
+fn sum_of_parts(indicator: Indicator) -> Expr {
+    let mut parts = indicator.parts().iter().map(|p| col(p.name()));
+    let first = parts.next().unwrap_or_else(|| lit_i64(0));
+    parts.fold(first, |sum, part| sum + part)
 }
 
 /// What the export and the trend charts are made of.
@@ -335,11 +340,12 @@ fn targets(inputs: &Inputs, per_pps: &DataFrame, year: i32) -> LazyFrame {
         .filter(|i| i.can_have_target())
         .collect();
     // The partnership's jtd value of the target's indicator.
-    let [studenten, deelnemers] = derived_counts();
-    let value_of = |i: Indicator| match i {
-        Indicator::Studenten => studenten.clone(),
-        Indicator::Deelnemers => deelnemers.clone(),
-        other => col(other.name()),
+    let value_of = |i: Indicator| {
+        if i.parts().is_empty() {
+            col(i.name())
+        } else {
+            sum_of_parts(i)
+        }
     };
     let picked = targetable
         .iter()

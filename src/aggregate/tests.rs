@@ -28,7 +28,7 @@ pub(super) fn m(year: i32, month: u32) -> Month {
 
 const P: (i32, u32) = (2026, 3);
 
-fn partnership(
+pub(super) fn partnership(
     id: &str,
     gemeente: &str,
     consortium: Option<&str>,
@@ -46,7 +46,7 @@ fn partnership(
     }
 }
 
-fn count(id: &str, month: Month, values: [i64; 6]) -> CountRecord {
+pub(super) fn count(id: &str, month: Month, values: [i64; Measure::COUNT]) -> CountRecord {
     CountRecord {
         pps_id: id.to_owned(),
         month,

@@ -66,17 +66,56 @@ pub use earlier::{Earlier, ExportCells};
 
 use super::frames::Region;
 use crate::model::{Accepted, CellStatus, Indicator, KpiRow, Level, Month, Ratio, Window};
+use crate::schema::Measure;
 
-/// The count indicators, by their position in [`Indicator::ALL`].
-const COUNTS: usize = 8;
+/// The count indicators: the first of [`Indicator::ALL`] (a unit test in
+/// `model.rs` keeps them there), numbered by their position.
+const COUNTS: usize = count_indicators();
 /// Windows per export: `maand`, `jtd`, `cumulatief`, and the year-earlier
 /// twins of `maand` and `jtd` (behind `groei_pct`).
 const KINDS: usize = 5;
 /// Exports: this one (0) and P−1 (1).
 const SLOTS: usize = 2 * KINDS;
-const MEASURES: usize = 6;
-const BED: usize = 4;
-const MKB: usize = 5;
+/// The numbers of a submission, numbered as in [`Measure::ALL`].
+const MEASURES: usize = Measure::COUNT;
+/// The two stocks tied by `bedrijven_mkb ≤ bedrijven`.
+const BED: usize = Measure::Bedrijven as usize;
+const MKB: usize = Measure::BedrijvenMkb as usize;
+/// Per measure: a stock (the latest month of a window counts) rather than
+/// a flow (every month of a window counts).
+const STOCK: [bool; MEASURES] = {
+    let mut out = [false; MEASURES];
+    let mut k = 0;
+    while k < MEASURES {
+        out[k] = Measure::ALL[k].is_stock();
+        k += 1;
+    }
+    out
+};
+/// The count indicators each measure feeds (its own, and the sums holding
+/// it), and the measures each count indicator is made of: both read from
+/// the declaration ([`Measure::indicator`], [`Indicator::parts`]), once.
+static INDICATORS_OF: [Few<COUNTS>; MEASURES] = feeds().0;
+static MEASURES_OF: [Few<MEASURES>; COUNTS] = feeds().1;
+/// Per count indicator, its place when primary cells are protected: the
+/// submitted indicators first, then the sums (the parts before their sums).
+const PARTS_FIRST: [usize; COUNTS] = {
+    let mut out = [0; COUNTS];
+    let mut next = 0;
+    let mut sums = 0;
+    while sums < 2 {
+        let mut i = 0;
+        while i < COUNTS {
+            if Indicator::ALL[i].parts().is_empty() == (sums == 0) {
+                out[i] = next;
+                next += 1;
+            }
+            i += 1;
+        }
+        sums += 1;
+    }
+    out
+};
 /// Candidates tried per primary cell once one works: enough to find the
 /// cheap ones (the closest partnerships come first), few enough to keep
 /// the run fast.
@@ -89,30 +128,84 @@ const WIDE: usize = 32;
 const PRUNE_TRIES: usize = 40;
 const PRUNE_KEEP: usize = 8;
 
+/// How many indicators lead [`Indicator::ALL`] as count indicators.
+const fn count_indicators() -> usize {
+    let mut n = 0;
+    while n < Indicator::ALL.len() && Indicator::ALL[n].is_count() {
+        n += 1;
+    }
+    n
+}
+
+/// A short list of numbers in a fixed-size array (built in `const`).
+#[derive(Clone, Copy)]
+struct Few<const N: usize> {
+    items: [usize; N],
+    len: usize,
+}
+
+impl<const N: usize> Few<N> {
+    const EMPTY: Few<N> = Few {
+        items: [0; N],
+        len: 0,
+    };
+
+    const fn push(&mut self, x: usize) {
+        self.items[self.len] = x;
+        self.len += 1;
+    }
+
+    fn as_slice(&self) -> &[usize] {
+        &self.items[..self.len]
+    }
+}
+
+/// Measure `k` feeds count indicator `i` when `i` is its indicator or a
+/// sum holding that indicator. Both directions, in ascending order.
+const fn feeds() -> ([Few<COUNTS>; MEASURES], [Few<MEASURES>; COUNTS]) {
+    let mut of_measure = [Few::EMPTY; MEASURES];
+    let mut of_indicator = [Few::EMPTY; COUNTS];
+    let mut k = 0;
+    while k < MEASURES {
+        let own = Measure::ALL[k].indicator() as usize;
+        let mut i = 0;
+        while i < COUNTS {
+            let parts = Indicator::ALL[i].parts();
+            let mut fed = i == own;
+            let mut j = 0;
+            while j < parts.len() {
+                fed |= parts[j] as usize == own;
+                j += 1;
+            }
+            if fed {
+                of_measure[k].push(i);
+                of_indicator[i].push(k);
+            }
+            i += 1;
+        }
+        k += 1;
+    }
+    (of_measure, of_indicator)
+}
+
 /// The count indicators a submitted measure feeds.
 fn indicators_of(measure: usize) -> &'static [usize] {
-    match measure {
-        0 => &[0, 4, 5],
-        1 => &[1, 4, 5],
-        2 => &[2, 5],
-        3 => &[3, 5],
-        4 => &[6],
-        _ => &[7],
-    }
+    INDICATORS_OF[measure].as_slice()
 }
 
 /// The measures a count indicator is made of.
 fn measures_of(indicator: usize) -> &'static [usize] {
-    match indicator {
-        0 => &[0],
-        1 => &[1],
-        2 => &[2],
-        3 => &[3],
-        4 => &[0, 1],
-        5 => &[0, 1, 2, 3],
-        6 => &[BED],
-        _ => &[MKB],
-    }
+    MEASURES_OF[indicator].as_slice()
+}
+
+/// A change of some stock.
+fn changes_stock(delta: &[i64; MEASURES]) -> bool {
+    (0..MEASURES).any(|k| STOCK[k] && delta[k] != 0)
+}
+
+/// The flows, in column order.
+fn flows() -> impl Iterator<Item = usize> {
+    (0..MEASURES).filter(|&k| !STOCK[k])
 }
 
 /// Cells suppressed at one level.
@@ -251,21 +344,28 @@ impl Data {
             .map(|i| &rows[i].1)
     }
 
-    /// The eight count values of `p` in slot `s`.
+    /// The count values of `p` in slot `s`: flows summed over the slot's
+    /// months, stocks from its latest month, each added to the indicators
+    /// it feeds.
     fn values(&self, p: usize, s: usize) -> [i64; COUNTS] {
         let rows = self.within(p, s);
-        let mut v = [0; COUNTS];
+        let mut measures = [0; MEASURES];
         for (_, m) in rows {
-            for k in 0..4 {
-                v[k] += m[k];
+            for k in flows() {
+                measures[k] += m[k];
             }
         }
         if let Some((_, m)) = rows.last() {
-            v[6] = m[BED];
-            v[7] = m[MKB];
+            for k in (0..MEASURES).filter(|&k| STOCK[k]) {
+                measures[k] = m[k];
+            }
         }
-        v[4] = v[0] + v[1];
-        v[5] = v[4] + v[2] + v[3];
+        let mut v = [0; COUNTS];
+        for (k, x) in measures.into_iter().enumerate() {
+            for &i in indicators_of(k) {
+                v[i] += x;
+            }
+        }
         v
     }
 }
@@ -526,7 +626,7 @@ impl Protector<'_> {
             // What the move adds to each count indicator in this slot.
             let mut by_indicator = [0i64; COUNTS];
             for (k, &d) in mv.delta.iter().enumerate() {
-                if d != 0 && (if k < BED { in_window } else { stock_here }) {
+                if d != 0 && (if STOCK[k] { stock_here } else { in_window }) {
                     for &i in indicators_of(k) {
                         by_indicator[i] += d;
                     }
@@ -552,7 +652,7 @@ impl Protector<'_> {
         plus.month == minus.month
             && plus.pps != minus.pps
             && plus.delta.map(|d| -d) == minus.delta
-            && (plus.delta[BED] == 0 && plus.delta[MKB] == 0
+            && (!changes_stock(&plus.delta)
                 || (0..SLOTS).all(|s| {
                     (self.data.stock_month(plus.pps, s) == Some(plus.month))
                         == (self.data.stock_month(minus.pps, s) == Some(minus.month))
@@ -727,7 +827,7 @@ impl Protector<'_> {
     fn plus_moves(&self, p: usize, s: usize, i: usize, delta: i64) -> Vec<Move> {
         let mut out = Vec::new();
         for &k in measures_of(i) {
-            if k < BED {
+            if !STOCK[k] {
                 for &(month, row) in self.data.within(p, s).iter().rev().take(2) {
                     let mut d = [0; MEASURES];
                     d[k] = delta;
@@ -739,7 +839,7 @@ impl Protector<'_> {
                     // Or trade it for another flow of the same partnership
                     // and month: sums over flows (`deelnemers`, and
                     // `studenten` for bol and bbl) stay as they are.
-                    for other in (0..BED).filter(|&o| o != k && row[o] >= delta) {
+                    for other in flows().filter(|&o| o != k && row[o] >= delta) {
                         let mut d = d;
                         d[other] = -delta;
                         out.push(Move {
@@ -750,11 +850,11 @@ impl Protector<'_> {
                     }
                     // No single other flow is large enough: take δ from
                     // several, in column order.
-                    let others: i64 = (0..BED).filter(|&o| o != k).map(|o| row[o]).sum();
-                    if others >= delta && (0..BED).all(|o| o == k || row[o] < delta) {
+                    let others: i64 = flows().filter(|&o| o != k).map(|o| row[o]).sum();
+                    if others >= delta && flows().all(|o| o == k || row[o] < delta) {
                         let mut d = d;
                         let mut left = delta;
-                        for o in (0..BED).filter(|&o| o != k) {
+                        for o in flows().filter(|&o| o != k) {
                             let take = row[o].min(left);
                             d[o] = -take;
                             left -= take;
@@ -772,7 +872,7 @@ impl Protector<'_> {
                 };
                 let mut d = [0; MEASURES];
                 d[k] = delta;
-                if k == BED || row[BED] - row[MKB] >= delta {
+                if k != MKB || row[BED] - row[MKB] >= delta {
                     out.push(Move {
                         pps: p,
                         month,
@@ -781,7 +881,7 @@ impl Protector<'_> {
                 }
                 // Both stocks together: the other partnership may have no
                 // room between its bedrijven and bedrijven_mkb.
-                {
+                if k == BED || k == MKB {
                     d[BED] = delta;
                     d[MKB] = delta;
                     out.push(Move {
@@ -809,7 +909,7 @@ impl Protector<'_> {
             (0..MEASURES).all(|j| row[j] + d[j] >= 0) && row[BED] + d[BED] >= row[MKB] + d[MKB]
         };
         let negated = plus.delta.map(|d| -d);
-        if k < BED {
+        if !STOCK[k] {
             if q == plus.pps {
                 // The same partnership in another month, the latest
                 // first: the windows that hold both months keep their sums.
@@ -845,11 +945,12 @@ impl Protector<'_> {
         let mut both = [0; MEASURES];
         both[BED] = -delta;
         both[MKB] = -delta;
+        let both = (k == BED || k == MKB).then_some(both);
         for month in months {
             let Some(row) = self.data.row(q, month) else {
                 continue;
             };
-            for d in [negated, both] {
+            for d in std::iter::once(negated).chain(both) {
                 if feasible(row, &d) && !out.iter().any(|m: &Move| m.month == month && m.delta == d)
                 {
                     out.push(Move {
@@ -878,8 +979,7 @@ impl Protector<'_> {
         if p == q
             || plus.month < january
             || plus.month != minus.month
-            || plus.delta[BED] != 0
-            || plus.delta[MKB] != 0
+            || changes_stock(&plus.delta)
             || minus.delta != plus.delta.map(|d| -d)
         {
             return Vec::new();
@@ -941,7 +1041,7 @@ impl Protector<'_> {
             .iter()
             .enumerate()
             .all(|(j, &d)| j == up && d == delta || Some(j) == down && d == -delta || d == 0);
-        if !shape_ok || up >= BED || down.is_some_and(|o| o >= BED) {
+        if !shape_ok || STOCK[up] || down.is_some_and(|o| STOCK[o]) {
             return None;
         }
         let mut left = delta;
@@ -1325,7 +1425,7 @@ pub(super) fn decide(
                 r,
                 w,
                 // the parts before their sums
-                [0, 1, 2, 3, 6, 7, 4, 5][i],
+                PARTS_FIRST[i],
             )
         });
         for cell in previous_primaries
@@ -1419,7 +1519,10 @@ fn apply(
         row.status = match row.indicator {
             c if c.is_count() => status_of(c as usize),
             Indicator::MkbAandeelPct => {
-                let (bed, mkb) = (status_of(6), status_of(7));
+                let (bed, mkb) = (
+                    status_of(Indicator::Bedrijven as usize),
+                    status_of(Indicator::BedrijvenMkb as usize),
+                );
                 if bed == CellStatus::Missing {
                     CellStatus::Missing
                 } else if bed.is_suppressed() || mkb.is_suppressed() {

@@ -16,26 +16,11 @@ const T: i64 = 5;
 // Five municipalities: two landsdelen with one province each, LD03 with
 // two municipalities in one labour-market region, LD04 with one (the
 // aggregation tests' reference).
-use crate::aggregate::tests::{m, reference};
+use crate::aggregate::tests::{count, m, partnership, reference};
 
+/// A partnership since 2020, without an end.
 fn pps(id: &str, gemeente: &str, consortium: Option<&str>) -> Partnership {
-    Partnership {
-        pps_id: id.to_owned(),
-        naam: format!("Naam {id}"),
-        consortium: consortium.map(str::to_owned),
-        gemeente: gemeente.to_owned(),
-        start: m(2020, 1),
-        end: None,
-        sector: None,
-    }
-}
-
-fn count(id: &str, month: Month, values: [i64; 6]) -> CountRecord {
-    CountRecord {
-        pps_id: id.to_owned(),
-        month,
-        values,
-    }
+    partnership(id, gemeente, consortium, m(2020, 1), None)
 }
 
 const P: (i32, u32) = (2026, 3);
@@ -171,37 +156,32 @@ fn background() -> (Vec<Partnership>, Vec<CountRecord>) {
     (ps, cs)
 }
 
-#[test]
-fn primary_cells_and_missing_rows() {
+/// The background plus S (small counts in P) and J (data in January
+/// only: maand is missing, jtd and cumulatief are not).
+fn small_and_january() -> Accepted {
     let (mut ps, mut cs) = background();
     ps.push(pps("S", "GM0001", None));
     cs.push(count("S", period(), [3, 0, 0, 7, 10, 2]));
-    // Data in January only: maand is missing, jtd and cumulatief are not.
     ps.push(pps("J", "GM0002", None));
     cs.push(count("J", m(P.0, 1), [8, 8, 8, 8, 8, 8]));
-    let (d, regions) = decided(&accepted(ps, cs), period(), &Earlier::none());
+    accepted(ps, cs)
+}
+
+#[test]
+fn primary_cells_and_missing_rows() {
+    let (d, regions) = decided(&small_and_january(), period(), &Earlier::none());
     let at = |w, code, i| status_of(&d, &regions, w, code, i);
-    assert_eq!(
-        at(Window::Maand, "S", Indicator::StudentenBol),
-        CellStatus::Primary
-    );
-    assert_eq!(
-        at(Window::Maand, "S", Indicator::Studenten),
-        CellStatus::Primary
-    );
-    assert_eq!(
-        at(Window::Cumulatief, "S", Indicator::BedrijvenMkb),
-        CellStatus::Primary
-    );
+    for (w, i) in [
+        (Window::Maand, Indicator::StudentenBol),
+        (Window::Maand, Indicator::Studenten),
+        (Window::Cumulatief, Indicator::BedrijvenMkb),
+    ] {
+        assert_eq!(at(w, "S", i), CellStatus::Primary, "{w:?} {i:?}");
+    }
     // 0 is not small, 7 and 10 are not either (they may be secondary).
-    assert_ne!(
-        at(Window::Maand, "S", Indicator::StudentenBbl),
-        CellStatus::Primary
-    );
-    assert_ne!(
-        at(Window::Maand, "S", Indicator::Werkzoekenden),
-        CellStatus::Primary
-    );
+    for i in [Indicator::StudentenBbl, Indicator::Werkzoekenden] {
+        assert_ne!(at(Window::Maand, "S", i), CellStatus::Primary, "{i:?}");
+    }
     for i in &Indicator::ALL[..COUNTS] {
         assert_eq!(at(Window::Maand, "J", *i), CellStatus::Missing, "{i:?}");
         assert_ne!(at(Window::Jtd, "J", *i), CellStatus::Missing, "{i:?}");
@@ -214,12 +194,7 @@ fn primary_cells_and_missing_rows() {
 
 #[test]
 fn rows_get_status_and_derived_figures() {
-    let (mut ps, mut cs) = background();
-    ps.push(pps("S", "GM0001", None));
-    cs.push(count("S", period(), [3, 0, 0, 7, 10, 2]));
-    ps.push(pps("J", "GM0002", None));
-    cs.push(count("J", m(P.0, 1), [8, 8, 8, 8, 8, 8]));
-    let acc = accepted(ps, cs);
+    let acc = small_and_january();
     let out = aggregate_with(&acc, &reference(), &[], period(), T, &Earlier::none()).unwrap();
     let row = |w: Window, code: &str, i: Indicator| {
         out.rows
@@ -494,4 +469,47 @@ proptest! {
         prop_assert_eq!(d.witnesses.len() + d.unprotected.len(), primaries);
         check_each_witness(&data, &m, &d, &values);
     }
+}
+
+/// The tables protection numbers measures and indicators by are read from
+/// the declaration: each measure feeds its own indicator and the sums that
+/// hold it, flows and stocks are the schema's, and primaries are protected
+/// parts before sums.
+#[test]
+fn the_layout_follows_the_declaration() {
+    use Indicator as I;
+    let ids = |list: &[I]| list.iter().map(|&i| i as usize).collect::<Vec<_>>();
+    assert_eq!(
+        COUNTS,
+        Indicator::ALL.iter().filter(|i| i.is_count()).count()
+    );
+    assert_eq!(
+        indicators_of(Measure::StudentenBol as usize),
+        ids(&[I::StudentenBol, I::Studenten, I::Deelnemers])
+    );
+    assert_eq!(
+        indicators_of(Measure::Werkzoekenden as usize),
+        ids(&[I::Werkzoekenden, I::Deelnemers])
+    );
+    assert_eq!(indicators_of(MKB), ids(&[I::BedrijvenMkb]));
+    assert_eq!(
+        measures_of(I::Deelnemers as usize),
+        [
+            Measure::StudentenBol,
+            Measure::StudentenBbl,
+            Measure::Werkenden,
+            Measure::Werkzoekenden
+        ]
+        .map(|k| k as usize)
+    );
+    assert_eq!(measures_of(I::Bedrijven as usize), [BED]);
+    for k in Measure::ALL {
+        assert_eq!(STOCK[k as usize], k.is_stock(), "{k:?}");
+        assert!(indicators_of(k as usize).contains(&(k.indicator() as usize)));
+    }
+    let mut order: Vec<I> = Indicator::ALL[..COUNTS].to_vec();
+    order.sort_by_key(|&i| PARTS_FIRST[i as usize]);
+    let sums = order.iter().position(|i| !i.parts().is_empty());
+    assert_eq!(sums, Some(COUNTS - 2), "{order:?}");
+    assert_eq!(order[COUNTS - 2..], [I::Studenten, I::Deelnemers]);
 }
