@@ -256,24 +256,14 @@ const SOORT_IGNORED: &str = "genegeerd";
 pub(super) fn findings_sheet(input: &ReportInput<'_>) -> Result<Worksheet, XlsxError> {
     let styles = Styles::new();
     let period = input.results.period;
-    let mut ws = Worksheet::new();
-    ws.set_name(QUALITY_SHEET)?;
-    page_setup(&mut ws, period);
-    for (c, width) in (0..).zip(FINDING_WIDTHS) {
-        ws.set_column_width(c, width)?;
-    }
-    ws.write_string_with_format(
-        0,
-        0,
+    let mut ws = titled_sheet(
+        QUALITY_SHEET,
+        period,
+        &FINDING_WIDTHS,
         format!("Datakwaliteit: {}", month_long(period)),
-        &styles.title,
-    )?;
-    ws.write_string_with_format(
-        1,
-        0,
         "Wat is afgekeurd en waarom, waarschuwingen, en wat niet is gelezen. Afgekeurde rijen tellen nergens mee; \
          de PPS kan ze verbeteren en opnieuw aanleveren (zie ook rejects_<periode>.csv).",
-        &styles.note,
+        &styles,
     )?;
 
     let ignored = ignored(input);
@@ -427,25 +417,15 @@ const ACCOUNTING_HEADER: u32 = 3;
 pub(super) fn accounting_sheet(input: &ReportInput<'_>) -> Result<Worksheet, XlsxError> {
     let styles = Styles::new();
     let period = input.results.period;
-    let mut ws = Worksheet::new();
-    ws.set_name(ACCOUNTING_SHEET)?;
-    page_setup(&mut ws, period);
-    for (c, width) in (0..).zip(ACCOUNTING_WIDTHS) {
-        ws.set_column_width(c, width)?;
-    }
-    ws.write_string_with_format(
-        0,
-        0,
+    let mut ws = titled_sheet(
+        ACCOUNTING_SHEET,
+        period,
+        &ACCOUNTING_WIDTHS,
         format!("Verwerking per blad: {}", month_long(period)),
-        &styles.title,
-    )?;
-    ws.write_string_with_format(
-        1,
-        0,
         "Per ingelezen blad: gelezen = geaccepteerd + afgekeurd + dubbel + na periode. Dubbel: dezelfde rij \
          met dezelfde waarden nog eens (één keer geteld). Na periode: maanden na de verslagperiode (niet gebruikt). \
          Leeg: lege rijen, niet meegeteld.",
-        &styles.note,
+        &styles,
     )?;
     let headers = [
         "Bestand",
@@ -566,4 +546,25 @@ fn file_reason(status: FileStatus, message: Option<&str>) -> String {
         }
         _ => format!("Niet gelezen: {message}"),
     }
+}
+
+/// A sheet of this part of the report: named, set up for print, its column
+/// widths, a title in A1 and a note on how to read it in A2.
+fn titled_sheet(
+    name: &str,
+    period: Month,
+    widths: &[f64],
+    title: String,
+    note: &str,
+    styles: &Styles,
+) -> Result<Worksheet, XlsxError> {
+    let mut ws = Worksheet::new();
+    ws.set_name(name)?;
+    page_setup(&mut ws, period);
+    for (c, &width) in (0..).zip(widths) {
+        ws.set_column_width(c, width)?;
+    }
+    ws.write_string_with_format(0, 0, title, &styles.title)?;
+    ws.write_string_with_format(1, 0, note, &styles.note)?;
+    Ok(ws)
 }
