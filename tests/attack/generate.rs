@@ -67,10 +67,17 @@ pub struct Case {
     pub description: String,
 }
 
-/// Generates case `seed`, writes it and runs P−1 then P.
+/// Generates case `seed`, writes it and runs P−1 then P (2026-09 then
+/// 2026-10, or 2025-12 then 2026-01).
 pub fn case(seed: u64) -> Case {
     let mut rng = Rng::new(seed);
-    let period = month(2026, 10);
+    // Every third case runs December then January: the previous export is
+    // of another year, whose `jtd` ends in December.
+    let period = if seed.is_multiple_of(3) {
+        month(2026, 1)
+    } else {
+        month(2026, 10)
+    };
     let first = month(2025, 7);
     let threshold = if rng.chance(25) { 3 } else { 5 };
 
@@ -209,6 +216,9 @@ pub fn case(seed: u64) -> Case {
         knowledge,
         truth,
         period,
-        description: format!("case {seed}: {n} partnerships in {gemeenten:?}, t = {threshold}"),
+        description: format!(
+            "case {seed} ({}): {n} partnerships in {gemeenten:?}, t = {threshold}",
+            month_text(period)
+        ),
     }
 }

@@ -416,7 +416,7 @@ fn generated_cases_keep_every_primary_cell_at_least_t() {
         );
         primaries += findings.primaries.len();
         // The suppression's own account (see `assert_sample`).
-        let warnings = &case.scenario.manifest("2026-10")["protection"]["warnings"];
+        let warnings = &case.scenario.manifest(&month_text(case.period))["protection"]["warnings"];
         if warnings != &serde_json::json!([]) {
             problems.push(format!(
                 "{}: cells without a witness: {warnings}",
@@ -443,8 +443,8 @@ fn generated_cases_keep_every_primary_cell_at_least_t() {
     assert!(primaries > 0, "the generated cases have small counts");
     assert!(
         violations.is_empty() && problems.is_empty(),
-        "GUARANTEE BROKEN (contract 7a) on {} of {cases} generated cases, runs 2026-09 then \
-         2026-10 into one output folder: primary cells with an LP upper bound below t:\n{}\n\
+        "GUARANTEE BROKEN (contract 7a) on {} of {cases} generated cases, runs P−1 then P \
+         into one output folder: primary cells with an LP upper bound below t:\n{}\n\
          The export differs from the recomputation (first lines per case):\n{}",
         violations.len(),
         violations.join("\n"),
