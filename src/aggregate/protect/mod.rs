@@ -71,9 +71,11 @@ use crate::schema::Measure;
 /// The count indicators: the first of [`Indicator::ALL`] (a unit test in
 /// `model.rs` keeps them there), numbered by their position.
 const COUNTS: usize = count_indicators();
-/// Windows per export: `maand`, `jtd`, `cumulatief`, and the year-earlier
-/// twins of `maand` and `jtd` (behind `groei_pct`).
-const KINDS: usize = 5;
+/// The windows of the export: `maand`, `jtd`, `cumulatief`.
+const WINDOWS: usize = Window::ALL.len();
+/// Windows per export, and the year-earlier twins of `maand` and `jtd`
+/// (behind `groei_pct`): twin `WINDOWS + k` is window `k` a year earlier.
+const KINDS: usize = WINDOWS + 2;
 /// Exports: this one (0) and P−1 (1).
 const SLOTS: usize = 2 * KINDS;
 /// The numbers of a submission, numbered as in [`Measure::ALL`].
@@ -692,9 +694,11 @@ impl Protector<'_> {
                 continue;
             }
             let (i, r, s) = (key % COUNTS, (key / COUNTS) % n, key / COUNTS / n);
-            let idx = main_index(n, s % 3, r, i);
+            let idx = main_index(n, s % WINDOWS, r, i);
             // A year-earlier twin matters only where `groei_pct` shows.
-            if (s < 3 || !self.growth_hidden[idx]) && self.status[idx] == CellStatus::Secondary {
+            if (s < WINDOWS || !self.growth_hidden[idx])
+                && self.status[idx] == CellStatus::Secondary
+            {
                 out.push(idx as u32);
             }
         }
