@@ -306,6 +306,12 @@ impl Runner {
                 rows,
                 rejects: v.rejects.len(),
             },
+            // The accounting found a row without exactly one fate: a bug in
+            // validation, reported as a crash site (the run would stop with
+            // exit 1 on this input).
+            Err(pps_monitor::Error::Internal(message)) => {
+                panic!("internal accounting error: {message}")
+            }
             Err(_) => Ran {
                 outcome: "error",
                 rows,
