@@ -403,19 +403,11 @@ fn a_formula_without_a_stored_result_is_a_bad_value() {
         .unwrap();
     let path = s.path().join("input/formule.xlsx");
     workbook.save(&path).unwrap();
-    rewrite_zip(
-        &path,
-        |name, bytes| {
-            if name != "xl/worksheets/sheet1.xml" {
-                return bytes;
-            }
-            let xml = String::from_utf8(bytes).unwrap();
-            let at = xml.find("<f>1+1</f>").unwrap() + "<f>1+1</f>".len();
-            let end = at + xml[at..].find("</v>").unwrap() + "</v>".len();
-            format!("{}{}", &xml[..at], &xml[end..]).into_bytes()
-        },
-        &[],
-    );
+    edit_xml(&path, "xl/worksheets/sheet1.xml", |xml| {
+        let at = xml.find("<f>1+1</f>").unwrap() + "<f>1+1</f>".len();
+        let end = at + xml[at..].find("</v>").unwrap() + "</v>".len();
+        format!("{}{}", &xml[..at], &xml[end..])
+    });
     let run = s.run(&["run"]);
     assert_eq!(run.code, 3, "{}", run.stderr);
     assert_intact(&s, &run, "2026-02");
@@ -454,24 +446,15 @@ fn hidden_and_very_hidden_sheets_are_not_read() {
     secret.set_hidden(true);
     let path = s.path().join("input/verborgen.xlsx");
     workbook.save(&path).unwrap();
-    rewrite_zip(
-        &path,
-        |name, bytes| {
-            if name != "xl/workbook.xml" {
-                return bytes;
-            }
-            let xml = String::from_utf8(bytes).unwrap();
-            let at = xml.find("name=\"Geheim\"").unwrap();
-            let state = at + xml[at..].find("state=\"hidden\"").unwrap();
-            format!(
-                "{}state=\"veryHidden\"{}",
-                &xml[..state],
-                &xml[state + 14..]
-            )
-            .into_bytes()
-        },
-        &[],
-    );
+    edit_xml(&path, "xl/workbook.xml", |xml| {
+        let at = xml.find("name=\"Geheim\"").unwrap();
+        let state = at + xml[at..].find("state=\"hidden\"").unwrap();
+        format!(
+            "{}state=\"veryHidden\"{}",
+            &xml[..state],
+            &xml[state + 14..]
+        )
+    });
     let run = s.run(&["run"]);
     // Only the visible sheet's row is read: no conflict with the hidden ones.
     assert_eq!(run.code, 0, "{}", run.stdout);
@@ -606,21 +589,11 @@ fn fifos_and_devices_are_listed_not_read() {
 #[test]
 fn an_ods_with_huge_repeat_counts_is_refused() {
     let s = honest();
-    let path = s.path().join("input/herhaald.ods");
-    std::fs::copy(repo().join("tests/fixtures/office/counts.ods"), &path).unwrap();
-    rewrite_zip(
-        &path,
-        |name, bytes| {
-            if name != "content.xml" {
-                return bytes;
-            }
-            let xml = String::from_utf8(bytes).unwrap();
-            let row = "<table:table-row table:number-rows-repeated=\"1048000\"><table:table-cell table:number-columns-repeated=\"16384\" office:value-type=\"float\" office:value=\"1\"/></table:table-row>";
-            xml.replacen("</table:table>", &format!("{row}</table:table>"), 1)
-                .into_bytes()
-        },
-        &[],
-    );
+    let path = office_ods(&s, "herhaald.ods");
+    edit_xml(&path, "content.xml", |xml| {
+        let row = "<table:table-row table:number-rows-repeated=\"1048000\"><table:table-cell table:number-columns-repeated=\"16384\" office:value-type=\"float\" office:value=\"1\"/></table:table-row>";
+        xml.replacen("</table:table>", &format!("{row}</table:table>"), 1)
+    });
     assert_refused(
         &s,
         "herhaald.ods",
@@ -628,20 +601,33 @@ fn an_ods_with_huge_repeat_counts_is_refused() {
     );
 }
 
-/// Replaces the first `from` in zip entry `entry` by `to`.
-fn edit_entry(path: &Path, entry: &'static str, from: &'static str, to: &'static str) {
+/// Rewrites the text of zip entry `entry` with `edit`.
+fn edit_xml(path: &Path, entry: &str, edit: impl Fn(String) -> String) {
     rewrite_zip(
         path,
-        move |name, bytes| {
+        |name, bytes| {
             if name != entry {
                 return bytes;
             }
-            let xml = String::from_utf8(bytes).unwrap();
-            assert!(xml.contains(from), "{entry}: no {from}");
-            xml.replacen(from, to, 1).into_bytes()
+            edit(String::from_utf8(bytes).unwrap()).into_bytes()
         },
         &[],
     );
+}
+
+/// Replaces the first `from` in zip entry `entry` by `to`.
+fn edit_entry(path: &Path, entry: &str, from: &str, to: &str) {
+    edit_xml(path, entry, |xml| {
+        assert!(xml.contains(from), "{entry}: no {from}");
+        xml.replacen(from, to, 1)
+    });
+}
+
+/// A copy of the office-made `counts.ods` in the scenario's input, as `name`.
+fn office_ods(s: &Scenario, name: &str) -> std::path::PathBuf {
+    let path = s.path().join("input").join(name);
+    std::fs::copy(repo().join("tests/fixtures/office/counts.ods"), &path).unwrap();
+    path
 }
 
 #[test]
@@ -650,19 +636,11 @@ fn a_huge_shared_strings_count_is_refused_before_the_reader_reserves_it() {
     // is 100 GB, an allocation failure that aborts the process.
     let s = honest();
     let path = one_row_xlsx(&s, "teksten.xlsx");
-    rewrite_zip(
-        &path,
-        |name, bytes| {
-            if name != "xl/sharedStrings.xml" {
-                return bytes;
-            }
-            let xml = String::from_utf8(bytes).unwrap();
-            let at = xml.find("uniqueCount=\"").unwrap() + "uniqueCount=\"".len();
-            let end = at + xml[at..].find('"').unwrap();
-            format!("{}4294967295{}", &xml[..at], &xml[end..]).into_bytes()
-        },
-        &[],
-    );
+    edit_xml(&path, "xl/sharedStrings.xml", |xml| {
+        let at = xml.find("uniqueCount=\"").unwrap() + "uniqueCount=\"".len();
+        let end = at + xml[at..].find('"').unwrap();
+        format!("{}4294967295{}", &xml[..at], &xml[end..])
+    });
     assert_refused(
         &s,
         "teksten.xlsx",
@@ -676,29 +654,18 @@ fn an_ods_whose_table_never_ends_is_refused_not_a_hang() {
     // document: a broken end tag, or a document cut inside the table,
     // would loop forever.
     let s = honest();
-    let broken = s.path().join("input/kapot.ods");
-    std::fs::copy(repo().join("tests/fixtures/office/counts.ods"), &broken).unwrap();
+    let broken = office_ods(&s, "kapot.ods");
     edit_entry(
         &broken,
         "content.xml",
         "</table:table>",
         "</table:tabl\u{1}",
     );
-    let cut = s.path().join("input/afgebroken.ods");
-    std::fs::copy(repo().join("tests/fixtures/office/counts.ods"), &cut).unwrap();
-    rewrite_zip(
-        &cut,
-        |name, bytes| {
-            if name != "content.xml" {
-                return bytes;
-            }
-            let at = String::from_utf8_lossy(&bytes)
-                .find("</table:table>")
-                .unwrap();
-            bytes[..at].to_vec()
-        },
-        &[],
-    );
+    let cut = office_ods(&s, "afgebroken.ods");
+    edit_xml(&cut, "content.xml", |xml| {
+        let at = xml.find("</table:table>").unwrap();
+        xml[..at].to_owned()
+    });
     assert_refused(
         &s,
         "kapot.ods",
@@ -712,8 +679,7 @@ fn an_ods_asking_for_billions_of_spaces_is_refused() {
     // `<text:s text:c="n"/>` is written out as n spaces in the cell's text
     // before anything can cut it: 4 billion of them exhaust memory.
     let s = honest();
-    let path = s.path().join("input/spaties.ods");
-    std::fs::copy(repo().join("tests/fixtures/office/counts.ods"), &path).unwrap();
+    let path = office_ods(&s, "spaties.ods");
     edit_entry(
         &path,
         "content.xml",
@@ -733,19 +699,10 @@ fn an_xlsx_sheet_cut_inside_its_data_is_refused_not_a_hang() {
     // of the document: this keeps it that way.
     let s = honest();
     let path = one_row_xlsx(&s, "afgebroken.xlsx");
-    rewrite_zip(
-        &path,
-        |name, bytes| {
-            if name != "xl/worksheets/sheet1.xml" {
-                return bytes;
-            }
-            let at = String::from_utf8_lossy(&bytes).find("</row>").unwrap();
-            let mut cut = bytes[..at].to_vec();
-            cut.extend_from_slice(b"</rox></sheetDat>");
-            cut
-        },
-        &[],
-    );
+    edit_xml(&path, "xl/worksheets/sheet1.xml", |xml| {
+        let at = xml.find("</row>").unwrap();
+        format!("{}</rox></sheetDat>", &xml[..at])
+    });
     assert_refused(&s, "afgebroken.xlsx", "blad 'Sheet1'");
 }
 
@@ -756,31 +713,21 @@ fn an_ods_repeating_a_long_text_over_many_rows_is_refused() {
     // 20 GB and aborted the process (found by pps-fuzz). The rectangle itself
     // (65,536 x 8 cells) is within the cells limit.
     let s = honest();
-    let path = s.path().join("input/herhaald.ods");
-    std::fs::copy(repo().join("tests/fixtures/office/counts.ods"), &path).unwrap();
-    rewrite_zip(
-        &path,
-        |name, bytes| {
-            if name != "content.xml" {
-                return bytes;
-            }
-            let xml = String::from_utf8(bytes).unwrap();
-            let row = "<table:table-row table:style-name=\"ro1\">";
-            assert!(xml.contains(row) && xml.contains("<text:p>pps_id"));
-            xml.replacen(
-                row,
-                "<table:table-row table:style-name=\"ro1\" table:number-rows-repeated=\"65536\">",
-                1,
-            )
-            .replacen(
-                "<text:p>pps_id",
-                &format!("<text:p>{}pps_id", "x".repeat(300_000)),
-                1,
-            )
-            .into_bytes()
-        },
-        &[],
-    );
+    let path = office_ods(&s, "herhaald.ods");
+    edit_xml(&path, "content.xml", |xml| {
+        let row = "<table:table-row table:style-name=\"ro1\">";
+        assert!(xml.contains(row) && xml.contains("<text:p>pps_id"));
+        xml.replacen(
+            row,
+            "<table:table-row table:style-name=\"ro1\" table:number-rows-repeated=\"65536\">",
+            1,
+        )
+        .replacen(
+            "<text:p>pps_id",
+            &format!("<text:p>{}pps_id", "x".repeat(300_000)),
+            1,
+        )
+    });
     assert_refused(
         &s,
         "herhaald.ods",
