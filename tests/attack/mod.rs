@@ -253,27 +253,9 @@ fn sample_knowledge(s: &Scenario, period: MonthIx) -> (Knowledge, Truth) {
     (k, truth)
 }
 
-/// Copies the shipped sample into a scenario folder.
-fn sample_scenario() -> Scenario {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            let target = to.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                copy(&entry.path(), &target);
-            } else {
-                std::fs::copy(entry.path(), &target).unwrap();
-            }
-        }
-    }
-    let s = Scenario::new();
-    copy(&repo().join("input"), &s.path().join("input"));
-    s
-}
-
 fn assert_sample(periods: &[&str]) {
-    let s = sample_scenario();
+    // The shipped sample with its configuration, as the golden tests run it.
+    let s = crate::golden::sample();
     for p in periods {
         let run = s.run(&["run", "--period", p]);
         assert!(run.code == 0 || run.code == 3, "{p}: {}", run.stderr);
