@@ -76,16 +76,7 @@ fn assert_intact(s: &Scenario, run: &Run, period: &str) {
         run.stderr
     );
     let manifest = s.manifest(period);
-    for input in manifest["inputs"].as_array().unwrap() {
-        for sheet in input["sheets"].as_array().unwrap() {
-            let n = |k: &str| sheet[k].as_u64().unwrap();
-            assert_eq!(
-                n("read"),
-                n("accepted") + n("rejected") + n("duplicates") + n("later"),
-                "{input}"
-            );
-        }
-    }
+    crate::common::assert_sheets_add_up(&manifest);
     assert_eq!(s.sheet_counts(period, "goed.csv")["accepted"], 3);
     assert_eq!(s.sheet_counts(period, "register.csv")["accepted"], 2);
     assert!(!s.export(period).is_empty());

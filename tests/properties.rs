@@ -25,7 +25,7 @@ use pps_monitor::model::{Measure, Month};
 use pps_monitor::regions::Regions;
 use pps_monitor::validate;
 
-use crate::common::{REGISTER_CSV, Scenario, repo};
+use crate::common::{COUNTS_HEADER, REGISTER_CSV, Scenario, repo};
 
 /// Cell text: mostly plausible values, sometimes anything at all.
 fn cell() -> impl Strategy<Value = String> {
@@ -197,16 +197,6 @@ const MONTHS: [(i32, u32); 8] = [
 ];
 const DUTCH: [&str; 12] = [
     "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
-];
-const COUNT_HEADER: [&str; 8] = [
-    "pps_id",
-    "periode",
-    "studenten_bol",
-    "studenten_bbl",
-    "werkenden",
-    "werkzoekenden",
-    "bedrijven",
-    "bedrijven_mkb",
 ];
 
 /// One generated count row.
@@ -446,9 +436,10 @@ impl Sheet {
 }
 
 fn render(case: &Case) -> Rendered {
+    let header: Vec<&str> = COUNTS_HEADER.split(',').collect();
     let mut sheets = [
-        Sheet::new(b',', 0, &COUNT_HEADER),
-        Sheet::new(b';', case.title_rows, &COUNT_HEADER),
+        Sheet::new(b',', 0, &header),
+        Sheet::new(b';', case.title_rows, &header),
     ];
     let mut count_rows = Vec::new();
     for spec in &case.counts {

@@ -212,16 +212,7 @@ fn every_sheet_accounts_for_every_row() {
         .find(|i| i["path"] == "broken.xlsx")
         .unwrap();
     assert_eq!(broken["status"], "unreadable");
-    for input in manifest["inputs"].as_array().unwrap() {
-        for sheet in input["sheets"].as_array().unwrap() {
-            let n = |k: &str| sheet[k].as_u64().unwrap();
-            assert_eq!(
-                n("read"),
-                n("accepted") + n("rejected") + n("duplicates") + n("later"),
-                "{input}"
-            );
-        }
-    }
+    crate::common::assert_sheets_add_up(&manifest);
     // The empty count cell is a warning, not a reject.
     let warnings = manifest["warnings"].as_array().unwrap();
     assert!(

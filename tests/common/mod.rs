@@ -218,3 +218,18 @@ pub fn wait_at_most(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
         .ok()
         .map(|()| child.wait().expect("wait for the child"))
 }
+
+/// Checks, for every sheet in `manifest`'s inputs, that its rows read add
+/// up: accepted + rejected + duplicates + later.
+pub fn assert_sheets_add_up(manifest: &serde_json::Value) {
+    for input in manifest["inputs"].as_array().unwrap() {
+        for sheet in input["sheets"].as_array().unwrap() {
+            let n = |k: &str| sheet[k].as_u64().unwrap();
+            assert_eq!(
+                n("read"),
+                n("accepted") + n("rejected") + n("duplicates") + n("later"),
+                "{input}"
+            );
+        }
+    }
+}
