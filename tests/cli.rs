@@ -107,12 +107,10 @@ fn flags_override_the_config_file() {
 fn validate_writes_only_rejects_and_manifest() {
     let s = clean();
     assert_eq!(s.run(&["validate"]).code, 0);
-    let mut names: Vec<String> = std::fs::read_dir(s.path().join("output/2026-02"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    assert_eq!(names, ["manifest.json", "rejects_2026-02.csv"]);
+    assert_eq!(
+        crate::common::file_names(&s.path().join("output/2026-02")),
+        ["manifest.json", "rejects_2026-02.csv"]
+    );
 }
 
 #[test]

@@ -154,11 +154,7 @@ impl Sets {
 
     /// The leftovers of killed runs in the output folder.
     fn debris(&self) -> Vec<String> {
-        std::fs::read_dir(self.output())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with('.') && n != ".pps-monitor.lock")
-            .collect()
+        crate::common::debris(self.s.path())
     }
 
     /// `<P>` is the complete previous or new set; `Missing` only when

@@ -131,12 +131,7 @@ fn table(path: &Path, name: &str) -> Vec<Vec<String>> {
 }
 
 fn workbooks(s: &Scenario) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(out(s, "terugkoppeling"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
+    crate::common::file_names(&out(s, "terugkoppeling"))
 }
 
 #[test]

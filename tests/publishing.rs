@@ -54,20 +54,13 @@ fn a_killed_run_leaves_the_previous_outputs_intact() {
         before,
         "previous outputs untouched"
     );
-    let names: Vec<String> = std::fs::read_dir(s.path().join("output/2026-02"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let names = crate::common::file_names(&s.path().join("output/2026-02"));
     // Export, report, rejects, data package, feedback folder, manifest.
     assert_eq!(names.len(), 6, "{names:?}");
     // The next run is not blocked by the killed one and cleans up after it.
     assert_eq!(s.run(&["run"]).code, 3);
     assert_ne!(s.read("output/2026-02/kpi_export_2026-02.csv"), before);
-    let leftovers: Vec<String> = std::fs::read_dir(s.path().join("output"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.') && n != ".pps-monitor.lock")
-        .collect();
+    let leftovers = crate::common::debris(s.path());
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
@@ -119,11 +112,7 @@ fn published_then_changed() -> (Scenario, crate::crash::Snapshot) {
 }
 
 fn debris(s: &Scenario) -> Vec<String> {
-    std::fs::read_dir(s.path().join("output"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.') && n != ".pps-monitor.lock")
-        .collect()
+    crate::common::debris(s.path())
 }
 
 fn says_disk_full(stderr: &str) -> bool {

@@ -10,12 +10,7 @@ const OUT: &str = "sjabloon.xlsx";
 
 /// The files in the scenario's root folder, by name.
 fn names(s: &Scenario) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(s.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
+    crate::common::file_names(s.path())
 }
 
 #[test]

@@ -233,3 +233,22 @@ pub fn assert_sheets_add_up(manifest: &serde_json::Value) {
         }
     }
 }
+
+/// The names of the entries of folder `dir`, sorted.
+pub fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// What killed runs left in `<root>/output`: hidden staging, retired and
+/// trash folders (the lock file is not debris).
+pub fn debris(root: &Path) -> Vec<String> {
+    file_names(&root.join("output"))
+        .into_iter()
+        .filter(|n| n.starts_with('.') && n != ".pps-monitor.lock")
+        .collect()
+}
