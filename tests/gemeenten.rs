@@ -149,14 +149,7 @@ GM0002,GM0363,2023-01-01,B opgegaan in Amsterdam
 GM0001,GM0002,2020-01-01,A opgegaan in B
 ",
     );
-    s.file(
-        "input/register.csv",
-        "pps_id,naam,consortium,gemeente_code,startdatum,einddatum,sector\nA,Alpha,,GM0001,2025-01-01,,\n",
-    );
-    s.file(
-        "input/counts.csv",
-        format!("{COUNTS_HEADER}\nA,2026-10,5,0,0,0,0,0\n"),
-    );
+    one_partnership(&s, "A", "Alpha", "GM0001");
     let run = s.run(&["run", "--period", "2026-10"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let studenten = values(&s, "studenten_bol");
@@ -199,14 +192,7 @@ fn a_loop_in_the_change_file_is_a_fatal_configuration_error() {
 #[test]
 fn without_a_change_file_beside_the_reference_the_built_in_list_applies() {
     let s = Scenario::new();
-    s.file(
-        "input/register.csv",
-        "pps_id,naam,consortium,gemeente_code,startdatum,einddatum,sector\nW,Weesp Zorg,,GM0457,2025-01-01,,\n",
-    );
-    s.file(
-        "input/counts.csv",
-        format!("{COUNTS_HEADER}\nW,2026-10,5,0,0,0,0,0\n"),
-    );
+    one_partnership(&s, "W", "Weesp Zorg", "GM0457");
     let run = s.run(&["run", "--period", "2026-10"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert_eq!(
@@ -253,4 +239,19 @@ fn the_shipped_change_file_fits_the_shipped_reference() {
     splits.dedup();
     // Winsum (2019, Het Hogeland and Westerkwartier) and Haaren (2021).
     assert_eq!(splits, ["GM0053", "GM0788"]);
+}
+
+/// A register of one partnership in municipality `gemeente`, with 5
+/// studenten_bol in 2026-10.
+fn one_partnership(s: &Scenario, id: &str, naam: &str, gemeente: &str) {
+    s.file(
+        "input/register.csv",
+        format!(
+            "pps_id,naam,consortium,gemeente_code,startdatum,einddatum,sector\n{id},{naam},,{gemeente},2025-01-01,,\n"
+        ),
+    );
+    s.file(
+        "input/counts.csv",
+        format!("{COUNTS_HEADER}\n{id},2026-10,5,0,0,0,0,0\n"),
+    );
 }
